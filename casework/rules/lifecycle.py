@@ -1,0 +1,441 @@
+"""The grievance lifecycle (信访工作条例 2022) as a table.
+
+Each ``Transition`` says from which states an action may be taken, the state
+it leads to, which roles may take it, what it does to the clocks, which
+article it implements and what must hold first (its guard). ``check``
+is the one place that decides whether an action is allowed; the Django layer
+calls it inside the one function that changes a case's state.
+
+A case's *state* (where it is in the procedure) is kept apart from its
+*outcome* (supported / partly supported / not supported), which only a reply
+or a review decision sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Callable, Mapping
+
+from .clocks import MAX_EXTENSION_DAYS
+
+
+class State(StrEnum):
+    REGISTERED = "registered"  # 已登记
+    FORWARDED = "forwarded"  # 已转送
+    REDIRECTED = "redirected"  # 已告知其他法定途径
+    ACCEPTED = "accepted"  # 已受理，办理中
+    REPLIED = "replied"  # 已出具处理意见
+    REVIEW = "review"  # 复查中
+    REVIEWED = "reviewed"  # 已出具复查意见
+    REREVIEW = "rereview"  # 复核中
+    HEARING = "hearing"  # 复核听证中
+    FINAL = "final"  # 复核终结
+    CLOSED = "closed"  # 已结案
+
+
+STATE_LABELS: dict[State, str] = {
+    State.REGISTERED: "已登记",
+    State.FORWARDED: "已转送",
+    State.REDIRECTED: "已告知其他途径",
+    State.ACCEPTED: "办理中",
+    State.REPLIED: "已答复",
+    State.REVIEW: "复查中",
+    State.REVIEWED: "已复查",
+    State.REREVIEW: "复核中",
+    State.HEARING: "复核听证中",
+    State.FINAL: "已终结",
+    State.CLOSED: "已结案",
+}
+
+TERMINAL: frozenset[State] = frozenset({State.REDIRECTED, State.FINAL, State.CLOSED})
+OPEN: frozenset[State] = frozenset(State) - TERMINAL
+
+
+class Role(StrEnum):
+    INTAKE_CLERK = "intake_clerk"  # 登记受理人员
+    HANDLER = "handler"  # 承办人员
+    ACCOUNTABLE_OFFICIAL = "accountable_official"  # 包案领导 / 本机关负责人
+    SUPERVISOR = "supervisor"  # 督办人员
+    MEDIATOR = "mediator"  # 调解员
+    ADMINISTRATOR = "administrator"  # 系统管理员
+    COMPLAINANT = "complainant"  # 信访人 (not a staff role: proven by case number + access code)
+    SYSTEM = "system"  # the deadline job
+
+
+STAFF_ROLES: tuple[Role, ...] = (
+    Role.INTAKE_CLERK,
+    Role.HANDLER,
+    Role.ACCOUNTABLE_OFFICIAL,
+    Role.SUPERVISOR,
+    Role.MEDIATOR,
+    Role.ADMINISTRATOR,
+)
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.INTAKE_CLERK: "登记受理人员",
+    Role.HANDLER: "承办人员",
+    Role.ACCOUNTABLE_OFFICIAL: "包案领导",
+    Role.SUPERVISOR: "督办人员",
+    Role.MEDIATOR: "调解员",
+    Role.ADMINISTRATOR: "系统管理员",
+    Role.COMPLAINANT: "信访人",
+    Role.SYSTEM: "系统",
+}
+
+
+class Outcome(StrEnum):
+    """信访工作条例 Art 32: 支持 / 部分支持 (解释说明) / 不支持."""
+
+    SUPPORTED = "supported"
+    PARTLY = "partly"
+    NOT_SUPPORTED = "not_supported"
+
+
+OUTCOME_LABELS = {Outcome.SUPPORTED: "支持", Outcome.PARTLY: "部分支持", Outcome.NOT_SUPPORTED: "不支持"}
+
+
+class Route(StrEnum):
+    """信访工作条例 Art 31(1)-(4): matters that belong to another legal procedure."""
+
+    LITIGATION = "litigation"  # (1) 诉讼、复查、检察、公安程序
+    ARBITRATION = "arbitration"  # (2) 仲裁
+    PARTY_APPEAL = "party_appeal"  # (3) 党员申诉
+    ADMINISTRATIVE = "administrative"  # (4) 行政复议、裁决、确认、许可、处罚
+
+
+ROUTE_LABELS = {
+    Route.LITIGATION: "诉讼、复查、检察或公安程序",
+    Route.ARBITRATION: "仲裁",
+    Route.PARTY_APPEAL: "党员申诉",
+    Route.ADMINISTRATIVE: "行政复议、行政裁决、行政确认、行政许可、行政处罚",
+}
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    UNSATISFIED = "unsatisfied"
+
+
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
+}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the guards need to know about a case, nothing more."""
+
+    state: State | None
+    extension_pending_days: int = 0
+    extension_days_granted: int = 0
+    replied: bool = False
+    rated: bool = False
+    window_due: dt.date | None = None  # the running clock's due date, if any
+
+
+class TransitionRefused(Exception):
+    """An action not allowed now. ``code`` is for machines, ``message`` for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+Guard = Callable[[CaseFacts, Mapping[str, object], dt.date], "str | None"]
+
+
+@dataclass(frozen=True)
+class ClockEffects:
+    starts: tuple[str, ...] = ()
+    stops: tuple[str, ...] = ()
+    pauses: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
+    extends: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[State]  # empty: creates the case
+    target: State | None  # None: the state does not change
+    roles: frozenset[Role]
+    article: str
+    label: str
+    clocks: ClockEffects = field(default_factory=ClockEffects)
+    guards: tuple[Guard, ...] = ()
+
+    def leads_to(self, state: State) -> State:
+        return self.target if self.target is not None else state
+
+
+# -- guards: each returns the reason for refusing, or None ---------------------
+
+
+def _text(name: str, label: str) -> Guard:
+    def guard(facts, params, on):
+        value = params.get(name)
+        if not isinstance(value, str) or not value.strip():
+            return f"请填写{label}"
+        return None
+
+    guard.__name__ = f"requires_{name}"
+    return guard
+
+
+def _within_window(facts, params, on):
+    if facts.window_due is not None and on > facts.window_due:
+        return f"已超过申请期限（截止 {facts.window_due.isoformat()}）"
+    return None
+
+
+def _window_passed(facts, params, on):
+    if facts.window_due is None or on <= facts.window_due:
+        return "申请期限尚未届满"
+    return None
+
+
+def _valid_outcome(facts, params, on):
+    if params.get("outcome") not in set(Outcome):
+        return "请选择处理结果：支持、部分支持或不支持"
+    return None
+
+
+def _valid_route(facts, params, on):
+    if params.get("route") not in set(Route):
+        return "请选择应当告知的法定途径"
+    return None
+
+
+def _extension_requestable(facts, params, on):
+    if facts.extension_pending_days:
+        return "已有待批准的延期申请"
+    if facts.extension_days_granted:
+        return "办理期限只能延长一次（第34条）"
+    days = params.get("extension_days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        return f"延长期限应为 1 至 {MAX_EXTENSION_DAYS} 日（第34条）"
+    return None
+
+
+def _extension_pending(facts, params, on):
+    if not facts.extension_pending_days:
+        return "没有待批准的延期申请"
+    days = params.get("extension_days")
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= facts.extension_pending_days:
+        return f"批准的延长期限应为 1 至 {facts.extension_pending_days} 日"
+    if facts.extension_days_granted + days > MAX_EXTENSION_DAYS:
+        return f"延长期限合计不得超过 {MAX_EXTENSION_DAYS} 日（第34条）"
+    return None
+
+
+def _replied_before(facts, params, on):
+    return None if facts.replied else "尚未出具处理意见，不能评价"
+
+
+def _not_rated(facts, params, on):
+    if facts.rated:
+        return "已经评价过，评价不能更改"
+    if params.get("satisfaction") not in set(Satisfaction):
+        return "请选择满意、基本满意或不满意"
+    return None
+
+
+def _has_target(facts, params, on):
+    return None if params.get("target_case") else "请指定正在办理的原信访事项"
+
+
+_GRIEVANCE_CLOCKS = (
+    "receipt_notice",
+    "forward_objection",
+    "handling",
+    "review_request",
+    "review_decision",
+    "rereview_request",
+    "rereview_decision",
+)
+
+S = State
+R = Role
+_OPEN_BEFORE_REPLY = frozenset({S.REGISTERED, S.FORWARDED})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            "register", frozenset(), S.REGISTERED, frozenset({R.INTAKE_CLERK, R.COMPLAINANT}),
+            "第17条、第19条、第22条", "登记",
+            ClockEffects(starts=("receipt_notice",)),
+        ),
+        Transition(
+            "forward", _OPEN_BEFORE_REPLY, S.FORWARDED, frozenset({R.INTAKE_CLERK, R.HANDLER}),
+            "第22条、第23条第3款", "转送",
+            ClockEffects(starts=("receipt_notice", "forward_objection")),
+        ),
+        Transition(
+            "object", frozenset({S.FORWARDED}), S.REGISTERED,
+            frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第23条第3款", "提出转送异议",
+            ClockEffects(stops=("forward_objection",), starts=("receipt_notice",)),
+            (_text("reason", "异议理由"), _within_window),
+        ),
+        Transition(
+            "redirect", _OPEN_BEFORE_REPLY, S.REDIRECTED,
+            frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第28条第2款、第31条第1至4项", "告知其他法定途径",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_valid_route, _text("reason", "告知理由")),
+        ),
+        Transition(
+            "accept", _OPEN_BEFORE_REPLY, S.ACCEPTED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第31条第6项、第34条", "受理",
+            ClockEffects(stops=("receipt_notice", "forward_objection"), starts=("handling",)),
+        ),
+        Transition(
+            "assign", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL, R.SUPERVISOR}),
+            "第24条", "确定承办单位和包案领导",
+        ),
+        Transition(
+            "record_step", frozenset({S.ACCEPTED, S.REVIEW, S.REREVIEW, S.HEARING}), None,
+            frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第31条第6项", "记录办理情况",
+            guards=(_text("note", "办理情况"),),
+        ),
+        Transition(
+            "request_extension", frozenset({S.ACCEPTED}), None, frozenset({R.HANDLER}),
+            "第34条", "申请延期",
+            guards=(_text("reason", "延期理由"), _extension_requestable),
+        ),
+        Transition(
+            "approve_extension", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL}),
+            "第34条", "批准延期",
+            ClockEffects(extends=("handling",)),
+            (_extension_pending,),
+        ),
+        Transition(
+            "reply", frozenset({S.ACCEPTED}), S.REPLIED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第32条", "出具处理意见书",
+            ClockEffects(stops=("handling",), starts=("review_request",)),
+            (_valid_outcome, _text("reasons", "事实和理由"), _text("opinion", "处理意见"),
+             _text("legal_basis", "法律法规依据")),
+        ),
+        Transition(
+            "request_review", frozenset({S.REPLIED}), S.REVIEW, frozenset({R.COMPLAINANT, R.INTAKE_CLERK}),
+            "第35条", "申请复查",
+            ClockEffects(stops=("review_request",), starts=("review_decision",)),
+            (_within_window, _text("reason", "复查请求")),
+        ),
+        Transition(
+            "decide_review", frozenset({S.REVIEW}), S.REVIEWED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第35条", "出具复查意见",
+            ClockEffects(stops=("review_decision",), starts=("rereview_request",)),
+            (_valid_outcome, _text("opinion", "复查意见")),
+        ),
+        Transition(
+            "request_rereview", frozenset({S.REVIEWED}), S.REREVIEW,
+            frozenset({R.COMPLAINANT, R.INTAKE_CLERK}),
+            "第36条第1款", "申请复核",
+            ClockEffects(stops=("rereview_request",), starts=("rereview_decision",)),
+            (_within_window, _text("reason", "复核请求")),
+        ),
+        Transition(
+            "start_hearing", frozenset({S.REREVIEW}), S.HEARING, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第36条第2款", "举行听证",
+            ClockEffects(pauses=("rereview_decision",)),
+        ),
+        Transition(
+            "end_hearing", frozenset({S.HEARING}), S.REREVIEW, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第36条第2款", "听证结束",
+            ClockEffects(resumes=("rereview_decision",)),
+        ),
+        Transition(
+            "decide_rereview", frozenset({S.REREVIEW}), S.FINAL, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第36条第1款、第3款", "出具复核意见",
+            ClockEffects(stops=("rereview_decision",)),
+            (_valid_outcome, _text("opinion", "复核意见")),
+        ),
+        Transition(
+            "withdraw", frozenset(OPEN), S.CLOSED, frozenset({R.COMPLAINANT, R.INTAKE_CLERK, R.HANDLER}),
+            "第19条", "撤回",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_text("reason", "撤回说明"),),
+        ),
+        Transition(
+            "merge", _OPEN_BEFORE_REPLY, S.CLOSED, frozenset({R.INTAKE_CLERK, R.HANDLER}),
+            "第19条第3款", "并入正在办理的信访事项",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_has_target,),
+        ),
+        Transition(
+            "expire_window", frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({R.SYSTEM}),
+            "第35条、第36条", "申请期限届满结案",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_window_passed,),
+        ),
+        Transition(
+            "rate", frozenset({S.REPLIED, S.REVIEW, S.REVIEWED, S.REREVIEW, S.HEARING, S.FINAL, S.CLOSED}),
+            None, frozenset({R.COMPLAINANT}),
+            "第21条第2款", "满意度评价",
+            guards=(_replied_before, _not_rated),
+        ),
+    )
+}
+
+
+def check(
+    action: str,
+    facts: CaseFacts,
+    roles: frozenset[Role] | set[Role],
+    params: Mapping[str, object],
+    on: dt.date,
+) -> State:
+    """The state the action leads to, or ``TransitionRefused`` saying why not.
+
+    The order of checks is part of the contract: an unknown action, then the
+    state, then the role, then the guards, so that a person without the right
+    role learns nothing from a guard's message.
+    """
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise TransitionRefused("unknown_action", f"没有这个操作：{action}")
+    if t.sources and facts.state not in t.sources:
+        state = STATE_LABELS.get(facts.state, "未登记") if facts.state else "未登记"
+        raise TransitionRefused("wrong_state", f"案件当前状态为「{state}」，不能{t.label}")
+    if not t.sources and facts.state is not None:
+        raise TransitionRefused("wrong_state", "案件已经登记")
+    if not (t.roles & set(roles)):
+        raise TransitionRefused("forbidden", f"您没有{t.label}的权限")
+    for guard in t.guards:
+        reason = guard(facts, params, on)
+        if reason:
+            raise TransitionRefused("invalid", reason)
+    assert facts.state is not None or t.target is not None
+    return t.leads_to(facts.state) if facts.state is not None else t.target
+
+
+def available_actions(state: State | None, roles: frozenset[Role] | set[Role]) -> list[Transition]:
+    """Transitions this person could take in this state (guards aside), in table order."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if (t.sources and state in t.sources or (not t.sources and state is None)) and t.roles & set(roles)
+    ]
+
+
+def reachable_from(state: State) -> set[State]:
+    """Every state reachable from ``state`` by some sequence of transitions."""
+    seen, todo = {state}, [state]
+    while todo:
+        s = todo.pop()
+        for t in TRANSITIONS.values():
+            if s in t.sources:
+                nxt = t.leads_to(s)
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+    return seen
