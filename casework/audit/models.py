@@ -1,0 +1,52 @@
+"""Events: the append-only, hash-chained record of every change to a case.
+
+Events form one chain per jurisdiction (the case's shard key): each carries the
+hash of the one before it in its chain, and ``EventChain`` holds the head, so
+editing, deleting, inserting or reordering any row breaks verification.
+Personal data is never written into an event; events refer to ``Person`` rows
+by id, so that a closed case can be anonymised without breaking the chain.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class EventChain(models.Model):
+    jurisdiction = models.OneToOneField(
+        "organisation.Jurisdiction", primary_key=True, on_delete=models.PROTECT, related_name="event_chain"
+    )
+    length = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件链"
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", "工作人员"
+    COMPLAINANT = "complainant", "信访人"
+    SYSTEM = "system", "系统"
+
+
+class Event(models.Model):
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="events")
+    verb = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)
+    at = models.DateTimeField()
+    effective_on = models.DateField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "seq"], name="event_chain_seq")]
+        indexes = [models.Index(fields=["case", "id"], name="event_case_idx")]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.verb}"

@@ -1,0 +1,143 @@
+"""Who may see which case, and what of it. The one place that decides.
+
+``cases_visible_to(user)`` is the only way to list cases; ``case_get`` the only
+way to fetch one by id or number. A person who may not see a case gets
+``NotFound``, never a hint that it exists.
+
+- Staff see the cases that passed through one of their units (``CaseUnit``).
+- Supervisors also see every case of their unit's jurisdiction subtree.
+- Recused staff (Art 28 ¶3) and officials named as complained about see nothing of the case.
+- Staff of a unit complained about, where they can see the case at all (a
+  supervisor above it), never see the complainant's identity or materials
+  (Art 30 ¶3): ``disclosure`` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from casework.organisation.models import Membership
+from casework.rules.lifecycle import Role
+
+from .actors import Actor, ActorKind, as_actor
+from .errors import NotFound
+from .models import Case, CaseUnit, Recusal
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """A user's memberships, loaded once per request."""
+
+    user_id: int
+    units: frozenset[int]
+    roles_by_unit: dict[int, frozenset[Role]]
+    supervised_paths: tuple[str, ...]
+
+    @classmethod
+    def of(cls, user) -> "StaffScope | None":
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        roles: dict[int, set[Role]] = {}
+        paths: list[str] = []
+        for m in Membership.objects.filter(user=user, unit__is_active=True).select_related("unit__jurisdiction"):
+            roles.setdefault(m.unit_id, set()).add(Role(m.role))
+            if m.role == Role.SUPERVISOR:
+                paths.append(m.unit.jurisdiction.path)
+        return cls(user.pk, frozenset(roles), {u: frozenset(r) for u, r in roles.items()}, tuple(paths))
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    scope = StaffScope.of(user)
+    if scope is None or not (scope.units or scope.supervised_paths):
+        return Case.objects.none()
+    visible = Q(Exists(CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=scope.units)))
+    for path in scope.supervised_paths:
+        visible |= Q(jurisdiction__path__startswith=path)
+    return Case.objects.filter(visible).exclude(
+        Exists(Recusal.objects.filter(case=OuterRef("pk"), user_id=scope.user_id))
+    ).exclude(Exists(Case.respondent_officials.through.objects.filter(case=OuterRef("pk"), user_id=scope.user_id)))
+
+
+def case_get(who, *, case_id: int | None = None, number: str | None = None, for_update: bool = False) -> Case:
+    """Fetch one case through the scope; ``for_update`` locks the row for an action."""
+    actor = as_actor(who)
+    if actor.kind == ActorKind.SYSTEM:
+        qs = Case.objects.all()
+    elif actor.kind == ActorKind.COMPLAINANT:
+        qs = Case.objects.filter(pk=actor.case_id)
+    else:
+        qs = cases_visible_to(actor.user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    qs = qs.select_related("jurisdiction", "current_unit", "current_unit__jurisdiction")
+    try:
+        if case_id is not None:
+            return qs.get(pk=case_id)
+        if number is not None:
+            return qs.get(number=number)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        pass
+    raise NotFound()
+
+
+def roles_on_case(who, case: Case) -> frozenset[Role]:
+    """The roles a person may act in on this case now (the lifecycle table decides what they allow)."""
+    actor = as_actor(who)
+    if actor.kind == ActorKind.SYSTEM:
+        return frozenset({Role.SYSTEM})
+    if actor.kind == ActorKind.COMPLAINANT:
+        return frozenset({Role.COMPLAINANT}) if actor.case_id == case.pk else frozenset()
+    scope = StaffScope.of(actor.user)
+    if scope is None or _excluded(scope.user_id, case):
+        return frozenset()
+    disclosure = Disclosure(actor, case)
+    if disclosure.respondent:
+        return frozenset()  # a unit complained about never acts on the complaint
+    roles = set(scope.roles_by_unit.get(case.current_unit_id, frozenset()))
+    roles.discard(Role.SUPERVISOR)
+    roles.discard(Role.ADMINISTRATOR)
+    roles.discard(Role.MEDIATOR)
+    case_path = case.jurisdiction.path
+    if any(case_path.startswith(p) for p in scope.supervised_paths):
+        roles.add(Role.SUPERVISOR)
+    return frozenset(roles)
+
+
+def _excluded(user_id: int, case: Case) -> bool:
+    return (
+        Recusal.objects.filter(case=case, user_id=user_id).exists()
+        or case.respondent_officials.filter(pk=user_id).exists()
+    )
+
+
+class Disclosure:
+    """What of a case a person may see. Respondent units see neither identity nor materials."""
+
+    def __init__(self, who, case: Case) -> None:
+        self.actor = as_actor(who)
+        self.case = case
+
+    @cached_property
+    def respondent(self) -> bool:
+        if self.actor.kind != ActorKind.STAFF or self.actor.user is None:
+            return False
+        units = Membership.objects.filter(user=self.actor.user).values("unit_id")
+        return self.case.respondent_units.filter(pk__in=units).exists()
+
+    @property
+    def identity(self) -> bool:
+        return not self.respondent
+
+    @property
+    def materials(self) -> bool:
+        return not self.respondent
+
+
+def disclosure(who, case: Case) -> Disclosure:
+    return Disclosure(who, case)
+
+
+__all__ = ["Actor", "case_get", "cases_visible_to", "disclosure", "roles_on_case", "StaffScope"]

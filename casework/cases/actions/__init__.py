@@ -1,0 +1,28 @@
+"""Every business verb on a grievance case: one function, one transaction, one event.
+
+Views, the API, commands and the deadline job all call these; nothing else
+writes a case's state.
+"""
+
+from .clocks import case_refresh_clocks, cases_recompute_clocks, clocks_for_case
+from .common import access_code_matches
+from .handling import (
+    case_accept, case_approve_extension, case_assign, case_record_step, case_reply, case_request_extension,
+)
+from .intake import (
+    PersonData, Registered, case_forward, case_merge, case_object, case_recuse, case_redirect, case_register,
+    case_withdraw,
+)
+from .review import (
+    case_decide_rereview, case_decide_review, case_end_hearing, case_expire_window, case_rate,
+    case_request_rereview, case_request_review, case_start_hearing, cases_close_expired_windows,
+)
+
+__all__ = [
+    "PersonData", "Registered", "access_code_matches", "case_accept", "case_approve_extension", "case_assign",
+    "case_decide_rereview", "case_decide_review", "case_end_hearing", "case_expire_window", "case_forward",
+    "case_merge", "case_object", "case_rate", "case_record_step", "case_recuse", "case_redirect",
+    "case_refresh_clocks", "case_register", "case_reply", "case_request_extension", "case_request_rereview",
+    "case_request_review", "case_start_hearing", "case_withdraw", "cases_close_expired_windows",
+    "cases_recompute_clocks", "clocks_for_case",
+]

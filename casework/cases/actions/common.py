@@ -1,0 +1,77 @@
+"""Small pieces the action modules share."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from contextlib import contextmanager
+from typing import Iterator
+
+from django.conf import settings
+from django.db import transaction
+
+from casework.organisation.models import Membership, Unit
+from casework.rules.lifecycle import Role
+
+from ..access import case_get
+from ..actors import Actor, as_actor
+from ..errors import InvalidInput
+from ..models import Case, CaseUnit
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def new_access_code() -> str:
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(8))
+
+
+def access_code_digest(number: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{number}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def access_code_matches(case: Case, code: str) -> bool:
+    return hmac.compare_digest(case.access_code_digest, access_code_digest(case.number, code or ""))
+
+
+@contextmanager
+def acting_on(who, case_id: int) -> Iterator[tuple[Actor, Case]]:
+    """One transaction, the case fetched through the scope and locked."""
+    actor = as_actor(who)
+    with transaction.atomic():
+        yield actor, case_get(actor, case_id=case_id, for_update=True)
+
+
+def text(value, label: str, field: str, *, max_length: int = 20000, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{label}应为文字", field)
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(f"请填写{label}", field)
+    if len(value) > max_length:
+        raise InvalidInput(f"{label}不能超过 {max_length} 字", field)
+    return value
+
+
+def active_unit(unit_id, field: str = "unit") -> Unit:
+    try:
+        return Unit.objects.select_related("jurisdiction").get(pk=int(unit_id), is_active=True)
+    except (Unit.DoesNotExist, TypeError, ValueError):
+        raise InvalidInput(f"没有这个单位：{unit_id}", field) from None
+
+
+def not_respondent(case: Case, unit: Unit, field: str) -> None:
+    """Art 30 ¶3: the complaint never goes to the unit it is about."""
+    if case.respondent_units.filter(pk=unit.pk).exists():
+        raise InvalidInput(f"{unit.name}是被投诉单位，不能将案件交其办理（第30条第3款）", field)
+
+
+def link_unit(case: Case, unit: Unit, relation: str) -> None:
+    CaseUnit.objects.get_or_create(case=case, unit=unit, relation=relation, defaults={"jurisdiction_id": case.jurisdiction_id})
+
+
+def holds_role(user_id, unit: Unit, role: Role) -> bool:
+    return Membership.objects.filter(user_id=user_id, unit=unit, role=role).exists()

@@ -1,0 +1,131 @@
+"""Handling: accept, assign, record a step, extension, reply (Art 31(6), 32, 34)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from casework.rules.lifecycle import Role
+
+from ..errors import InvalidInput
+from ..models import Case, CaseUnitRelation
+from .common import acting_on, active_unit, holds_role, link_unit, not_respondent, text
+from .transition import case_transition
+
+STEP_KINDS = {"contact": "联系信访人", "investigation": "调查核实", "hearing_of_views": "听取意见", "coordination": "协调会商", "other": "其他"}
+
+
+def _official(user_id, unit, field="accountable_official_id"):
+    if user_id is None:
+        return None
+    if not holds_role(user_id, unit, Role.ACCOUNTABLE_OFFICIAL):
+        raise InvalidInput(f"该人员不是{unit.name}的包案领导", field)
+    return int(user_id)
+
+
+def case_accept(
+    who, *, case_id: int, accountable_official_id: int | None = None, note: str = "", on: dt.date | None = None
+) -> Case:
+    """Accept as a 信访 matter (Art 31(6)); the 60-day handling clock starts (Art 34)."""
+    with acting_on(who, case_id) as (actor, case):
+        official = _official(accountable_official_id, case.current_unit)
+        changes = {"lead_unit_id": case.current_unit_id}
+        if official:
+            changes["accountable_official_id"] = official
+        case_transition(
+            actor, case, "accept", on=on, changes=changes,
+            data={"note": text(note, "受理说明", "note", max_length=2000, required=False)},
+        )
+        link_unit(case, case.current_unit, CaseUnitRelation.LEAD)
+        return case
+
+
+def case_assign(
+    who, *, case_id: int, lead_unit_id: int | None = None, accountable_official_id: int | None = None,
+    co_unit_ids: Iterable[int] = (), on: dt.date | None = None,
+) -> Case:
+    """Name the lead unit, the accountable official (包案领导) and co-handling units (Art 24)."""
+    with acting_on(who, case_id) as (actor, case):
+        lead = active_unit(lead_unit_id, "lead_unit_id") if lead_unit_id else case.current_unit
+        not_respondent(case, lead, "lead_unit_id")
+        co = [active_unit(u, "co_unit_ids") for u in co_unit_ids]
+        for u in co:
+            not_respondent(case, u, "co_unit_ids")
+        if lead in co:
+            raise InvalidInput("主办单位不能同时是协办单位", "co_unit_ids")
+        official = _official(accountable_official_id, lead)
+        if official is None and lead.pk != case.lead_unit_id:
+            raise InvalidInput("更换主办单位时须同时确定包案领导", "accountable_official_id")
+        changes = {"lead_unit_id": lead.pk, "current_unit_id": lead.pk}
+        if official:
+            changes["accountable_official_id"] = official
+        case_transition(actor, case, "assign", on=on, changes=changes, data={"co_units": [u.pk for u in co]})
+        link_unit(case, lead, CaseUnitRelation.LEAD)
+        case.co_units.set(co)
+        for u in co:
+            link_unit(case, u, CaseUnitRelation.CO)
+        return case
+
+
+def case_record_step(who, *, case_id: int, note: str, kind: str = "other", on: dt.date | None = None) -> Case:
+    """Record what was done: contacts, investigation, coordination (Art 31(6) 调查核实)."""
+    if kind not in STEP_KINDS:
+        raise InvalidInput(f"未知的办理环节：{kind}", "kind")
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "record_step", on=on, params={"note": note},
+            data={"kind": kind, "note": text(note, "办理情况", "note", max_length=5000)},
+        )
+        return case
+
+
+def case_request_extension(who, *, case_id: int, days: int, reason: str, on: dt.date | None = None) -> Case:
+    """Ask the head of the unit for more time: at most 30 days, once (Art 34)."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "request_extension", on=on, params={"extension_days": days, "reason": reason},
+            changes={"extension_pending_days": days}, data={"days": days, "reason": (reason or "").strip()[:2000]},
+        )
+        return case
+
+
+def case_approve_extension(who, *, case_id: int, days: int | None = None, on: dt.date | None = None) -> Case:
+    """The head of the unit approves; the complainant is told the reasons (Art 34)."""
+    with acting_on(who, case_id) as (actor, case):
+        days = case.extension_pending_days if days is None else days
+        case_transition(
+            actor, case, "approve_extension", on=on, params={"extension_days": days},
+            changes={
+                "extension_pending_days": 0,
+                "extension_days_granted": case.extension_days_granted + (days if isinstance(days, int) else 0),
+            },
+        )
+        return case
+
+
+def case_reply(
+    who, *, case_id: int, outcome: str, reasons: str, opinion: str, legal_basis: str,
+    received_on: dt.date | None = None, on: dt.date | None = None,
+) -> Case:
+    """Issue the 处理意见书 (Art 32): request, facts and reasons, opinion and its legal basis.
+
+    The review window (Art 35) runs from the day the complainant receives it:
+    ``received_on`` when known, else the day it is issued.
+    """
+    with acting_on(who, case_id) as (actor, case):
+        params = {"outcome": outcome, "reasons": reasons, "opinion": opinion, "legal_basis": legal_basis}
+        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in params.items()}
+        if received_on is not None:
+            data["received_on"] = _received(received_on, on)
+        case_transition(actor, case, "reply", on=on, params=params, changes={"outcome": outcome}, data=data)
+        return case
+
+
+def _received(received_on: dt.date, on: dt.date | None) -> dt.date:
+    from django.utils import timezone
+
+    issued = on or timezone.localdate()
+    if not isinstance(received_on, dt.date) or received_on < issued or received_on > timezone.localdate():
+        raise InvalidInput("送达日期应在出具日期之后、今天之前", "received_on")
+    return received_on
+

@@ -1,0 +1,270 @@
+"""Intake and routing: register, forward, object, redirect, merge, withdraw, recuse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Iterable, Sequence
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+
+from casework.audit.chain import event_append
+from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
+
+from ..access import StaffScope, case_get
+from ..actors import ActorKind, as_actor
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..models import (
+    Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
+)
+from .clocks import case_refresh_clocks
+from .common import acting_on, access_code_digest, active_unit, link_unit, new_access_code, not_respondent, text
+from .transition import action_date, case_transition
+
+MAX_REPRESENTATIVES = 5  # 信访工作条例 Art 20 ¶3
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """Art 19 ¶1: 姓名（名称）、住址 are required; a phone number is how we reach them."""
+
+    name: str
+    address: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Registered:
+    case: Case
+    access_code: str  # shown once to the complainant; only its digest is stored
+
+
+def case_register(
+    who,
+    *,
+    unit_id: int,
+    complainants: Sequence[PersonData],
+    channel: str,
+    request: str,
+    facts_reasons: str,
+    title: str = "",
+    category: str = "",
+    group_size: int | None = None,
+    respondent_unit_ids: Iterable[int] = (),
+    respondent_official_ids: Iterable[int] = (),
+    respondent_text: str = "",
+    attachments: Iterable[UploadedFile] = (),
+    received_on: dt.date | None = None,
+) -> Registered:
+    """Register a matter (Art 17, 19, 22): the case exists, with a number and an access code, at once.
+
+    A single complainant, or a group with at most five representatives (Art 20 ¶3).
+    """
+    actor = as_actor(who)
+    on = action_date(received_on)
+    unit = active_unit(unit_id, "unit_id")
+    if channel not in Channel.values:
+        raise InvalidInput(f"未知的来源渠道：{channel}", "channel")
+    people = _people(complainants)
+    request = text(request, "投诉请求", "request")
+    facts_reasons = text(facts_reasons, "事实和理由", "facts_reasons")
+    title = text(title, "标题", "title", max_length=200, required=False) or request[:40]
+    category = text(category, "事项分类", "category", max_length=60, required=False)
+    respondent_text = text(respondent_text, "被投诉对象", "respondent_text", max_length=200, required=False)
+    is_group = len(people) > 1 or (group_size or 1) > 1
+    if group_size is not None and (not isinstance(group_size, int) or group_size < len(people)):
+        raise InvalidInput("人数不能少于登记的信访人（代表人）人数", "group_size")
+    files = list(attachments)
+    for f in files:
+        _check_attachment(f)
+    respondent_units = [active_unit(u, "respondent_unit_ids") for u in respondent_unit_ids]
+    respondent_officials = list(respondent_official_ids)
+
+    if actor.kind == ActorKind.STAFF:
+        scope = StaffScope.of(actor.user)
+        roles = scope.roles_by_unit.get(unit.pk, frozenset()) if scope else frozenset()
+    elif actor.kind == ActorKind.COMPLAINANT:
+        roles = frozenset({Role.COMPLAINANT})
+    else:
+        roles = frozenset()
+    try:
+        check("register", _NEW, roles, {}, on)
+    except TransitionRefused:
+        raise Forbidden(f"您不是{unit.name}的登记受理人员，不能登记") from None
+    if unit in respondent_units:
+        raise InvalidInput(f"{unit.name}是被投诉单位，不能由其登记办理（第30条第3款）", "unit_id")
+
+    with transaction.atomic():
+        number = _next_number(unit, on)
+        code = new_access_code()
+        case = Case.objects.create(
+            number=number, access_code_digest=access_code_digest(number, code), jurisdiction=unit.jurisdiction,
+            registered_by=unit, current_unit=unit, channel=channel, category=category, title=title,
+            request=request, facts_reasons=facts_reasons, is_group=is_group,
+            group_size=group_size or len(people), respondent_text=respondent_text, state=State.REGISTERED,
+            received_on=on, last_event_on=on,
+        )
+        persons = Person.objects.bulk_create([Person(name=p.name, address=p.address, phone=p.phone) for p in people])
+        role = PartyRole.REPRESENTATIVE if is_group else PartyRole.COMPLAINANT
+        CaseParty.objects.bulk_create(
+            [CaseParty(case=case, jurisdiction=unit.jurisdiction, person=p, role=role) for p in persons]
+        )
+        if respondent_units:
+            case.respondent_units.set(respondent_units)
+        if respondent_officials:
+            from django.contrib.auth import get_user_model
+
+            found = list(get_user_model().objects.filter(pk__in=respondent_officials))
+            if len(found) != len(set(respondent_officials)):
+                raise InvalidInput("被投诉人员不存在", "respondent_official_ids")
+            case.respondent_officials.set(found)
+        link_unit(case, unit, CaseUnitRelation.REGISTERED)
+        stored = [_store_attachment(case, f) for f in files]
+        event_append(
+            jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="register", actor_id=actor.user_id,
+            actor_kind=actor.kind, effective_on=on, after={"state": State.REGISTERED, "current_unit": unit.pk},
+            data={
+                "number": number, "channel": channel, "parties": [p.pk for p in persons],
+                "respondent_units": [u.pk for u in respondent_units], "attachments": stored,
+                "received_on": on,
+            },
+        )
+        case_refresh_clocks(case)
+        case.save(update_fields=["due_on", "due_rule", "due_provisional"])
+    return Registered(case, code)
+
+
+_NEW = CaseFacts(state=None)
+
+
+def _people(complainants: Sequence[PersonData]) -> list[PersonData]:
+    people = list(complainants or [])
+    if not people:
+        raise InvalidInput("请填写信访人的姓名和住址（第19条）", "complainants")
+    if len(people) > MAX_REPRESENTATIVES:
+        raise InvalidInput(f"集体访推选代表不得超过 {MAX_REPRESENTATIVES} 人（第20条第3款）", "complainants")
+    cleaned = []
+    for i, p in enumerate(people):
+        if isinstance(p, dict):
+            p = PersonData(**{k: p.get(k, "") for k in ("name", "address", "phone")})
+        cleaned.append(
+            PersonData(
+                name=text(p.name, "信访人姓名（名称）", f"complainants.{i}.name", max_length=100),
+                address=text(p.address, "信访人住址", f"complainants.{i}.address", max_length=200),
+                phone=text(p.phone, "联系电话", f"complainants.{i}.phone", max_length=40, required=False),
+            )
+        )
+    return cleaned
+
+
+def _check_attachment(f: UploadedFile) -> None:
+    suffix = PurePath(f.name or "").suffix.lower()
+    allowed = settings.CASEWORK_ATTACHMENT_TYPES
+    if suffix not in allowed:
+        raise InvalidInput(f"附件 {f.name} 的类型不支持，可上传：{'、'.join(sorted(allowed))}", "attachments")
+    if f.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
+        mb = settings.CASEWORK_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise InvalidInput(f"附件 {f.name} 超过 {mb} MB", "attachments")
+    if f.size == 0:
+        raise InvalidInput(f"附件 {f.name} 是空文件", "attachments")
+
+
+def _store_attachment(case: Case, f: UploadedFile) -> int:
+    suffix = PurePath(f.name).suffix.lower()
+    a = Attachment(
+        case=case, jurisdiction_id=case.jurisdiction_id, original_name=f.name[:200],
+        content_type=settings.CASEWORK_ATTACHMENT_TYPES[suffix], size=f.size,
+    )
+    a.file.save(f"{new_access_code()}{suffix}", f, save=False)
+    a.save()
+    return a.pk
+
+
+def _next_number(unit, on: dt.date) -> str:
+    j = unit.jurisdiction
+    counter, _ = CaseNumberCounter.objects.get_or_create(jurisdiction=j, year=on.year)
+    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{j.code}-{on.year}-{counter.last:05d}"
+
+
+def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.date | None = None) -> Case:
+    """Forward to the competent unit (Art 22); it has 5 working days to object (Art 23 ¶3)."""
+    with acting_on(who, case_id) as (actor, case):
+        to_unit = active_unit(to_unit_id, "to_unit_id")
+        if to_unit.pk == case.current_unit_id:
+            raise InvalidInput("不能转送给本单位", "to_unit_id")
+        not_respondent(case, to_unit, "to_unit_id")
+        note = text(note, "转送说明", "note", max_length=2000, required=False)
+        case_transition(
+            actor, case, "forward", on=on, changes={"current_unit_id": to_unit.pk},
+            data={"from_unit": case.current_unit_id, "to_unit": to_unit.pk, "note": note},
+        )
+        link_unit(case, to_unit, CaseUnitRelation.RECEIVED)
+        return case
+
+
+def case_object(who, *, case_id: int, reason: str, on: dt.date | None = None) -> Case:
+    """The receiving unit is not competent: it sends the matter back with reasons (Art 23 ¶3)."""
+    from casework.audit.models import Event
+
+    with acting_on(who, case_id) as (actor, case):
+        last_forward = Event.objects.filter(case=case, verb="forward").order_by("-id").first()
+        if last_forward is None:  # the table allows object only from forwarded, so this is an invariant
+            raise Conflict("案件没有转送记录")
+        back_to = last_forward.data["from_unit"]
+        case_transition(
+            actor, case, "object", on=on, params={"reason": reason}, changes={"current_unit_id": back_to},
+            data={"reason": text(reason, "异议理由", "reason", max_length=2000), "to_unit": back_to},
+        )
+        return case
+
+
+def case_redirect(who, *, case_id: int, route: str, reason: str, on: dt.date | None = None) -> Case:
+    """The matter belongs to another legal procedure: tell the person which, and why (Art 28 ¶2, 31(1)-(4))."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "redirect", on=on, params={"route": route, "reason": reason},
+            changes={"route": route}, data={"reason": (reason or "").strip()[:2000]},
+        )
+        return case
+
+
+def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = None) -> Case:
+    """A resubmission of a matter already in progress is not accepted again; it joins that case (Art 19 ¶3)."""
+    with acting_on(who, case_id) as (actor, case):
+        if into_case_id == case.pk:
+            raise InvalidInput("不能并入本案", "into_case_id")
+        target = case_get(actor, case_id=into_case_id)
+        if State(target.state) not in OPEN or target.merged_into_id:
+            raise InvalidInput(f"{target.number} 已办结，不能并入", "into_case_id")
+        case_transition(
+            actor, case, "merge", on=on, params={"target_case": target.pk}, changes={"merged_into_id": target.pk},
+            data={"into": target.pk, "into_number": target.number},
+        )
+        return case
+
+
+def case_withdraw(who, *, case_id: int, reason: str, on: dt.date | None = None) -> Case:
+    """The complainant withdraws; a clerk may record a withdrawal made in person or in writing."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(actor, case, "withdraw", on=on, params={"reason": reason}, data={"reason": (reason or "").strip()[:2000]})
+        return case
+
+
+def case_recuse(who, *, case_id: int, reason: str) -> None:
+    """A staff member with a direct interest in the matter or the person stands aside (Art 28 ¶3)."""
+    actor = as_actor(who)
+    if actor.kind != ActorKind.STAFF or actor.user is None:
+        raise Forbidden("只有工作人员可以申请回避")
+    reason = text(reason, "回避理由", "reason", max_length=200)
+    with acting_on(actor, case_id) as (actor, case):
+        Recusal.objects.create(case=case, jurisdiction_id=case.jurisdiction_id, user=actor.user, reason=reason)
+        event_append(
+            jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="recuse", actor_id=actor.user_id,
+            actor_kind=actor.kind, effective_on=action_date(None), data={"reason": reason},
+        )

@@ -1,0 +1,123 @@
+"""Review (复查, Art 35), re-review (复核, Art 36), hearings, closing, the complainant's rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from casework.rules.lifecycle import State
+
+from ..actors import Actor
+from ..errors import CaseworkError, InvalidInput
+from ..models import Case, CaseUnitRelation
+from .common import acting_on, active_unit, link_unit, not_respondent, text
+from .transition import case_transition
+
+
+def _higher_unit(case: Case, unit_id, field: str):
+    """Review goes to the body one level up (Art 35): a unit in a jurisdiction above the current one."""
+    unit = active_unit(unit_id, field)
+    current = case.current_unit.jurisdiction
+    if unit.jurisdiction_id == current.pk or not current.path.startswith(unit.jurisdiction.path):
+        raise InvalidInput(f"{unit.name}不是{current.name}的上级机关的单位", field)
+    not_respondent(case, unit, field)
+    return unit
+
+
+def case_request_review(who, *, case_id: int, review_unit_id: int, reason: str, on: dt.date | None = None) -> Case:
+    """Within 30 days of receiving the reply, the complainant asks the next higher body to review (Art 35)."""
+    with acting_on(who, case_id) as (actor, case):
+        unit = _higher_unit(case, review_unit_id, "review_unit_id")
+        case_transition(
+            actor, case, "request_review", on=on, params={"reason": reason},
+            changes={"current_unit_id": unit.pk},
+            data={"reason": (reason or "").strip()[:5000], "review_unit": unit.pk},
+        )
+        link_unit(case, unit, CaseUnitRelation.REVIEW)
+        return case
+
+
+def case_decide_review(who, *, case_id: int, outcome: str, opinion: str, received_on: dt.date | None = None,
+                       on: dt.date | None = None) -> Case:
+    """The written review opinion, within 30 days of the request (Art 35)."""
+    with acting_on(who, case_id) as (actor, case):
+        params = {"outcome": outcome, "opinion": opinion}
+        data = {"outcome": outcome, "opinion": (opinion or "").strip()}
+        if received_on:
+            data["received_on"] = received_on
+        case_transition(actor, case, "decide_review", on=on, params=params, changes={"outcome": outcome}, data=data)
+        return case
+
+
+def case_request_rereview(who, *, case_id: int, rereview_unit_id: int, reason: str,
+                          on: dt.date | None = None) -> Case:
+    """Within 30 days of the review opinion, the complainant asks for re-review (Art 36 ¶1)."""
+    with acting_on(who, case_id) as (actor, case):
+        unit = _higher_unit(case, rereview_unit_id, "rereview_unit_id")
+        case_transition(
+            actor, case, "request_rereview", on=on, params={"reason": reason},
+            changes={"current_unit_id": unit.pk},
+            data={"reason": (reason or "").strip()[:5000], "rereview_unit": unit.pk},
+        )
+        link_unit(case, unit, CaseUnitRelation.REVIEW)
+        return case
+
+
+def case_start_hearing(who, *, case_id: int, note: str = "", on: dt.date | None = None) -> Case:
+    """A hearing during re-review; its time does not count against the 30 days (Art 36 ¶2)."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(actor, case, "start_hearing", on=on,
+                        data={"note": text(note, "听证说明", "note", max_length=2000, required=False)})
+        return case
+
+
+def case_end_hearing(who, *, case_id: int, note: str = "", on: dt.date | None = None) -> Case:
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(actor, case, "end_hearing", on=on,
+                        data={"note": text(note, "听证结论", "note", max_length=5000, required=False)})
+        return case
+
+
+def case_decide_rereview(who, *, case_id: int, outcome: str, opinion: str, on: dt.date | None = None) -> Case:
+    """The re-review opinion ends the matter: the same facts and reasons are not accepted again (Art 36 ¶3)."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "decide_rereview", on=on, params={"outcome": outcome, "opinion": opinion},
+            changes={"outcome": outcome}, data={"outcome": outcome, "opinion": (opinion or "").strip()},
+        )
+        return case
+
+
+def case_rate(who, *, case_id: int, satisfaction: str, comment: str = "") -> Case:
+    """The complainant's satisfaction rating (Art 21 ¶2): once, and only theirs."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "rate", params={"satisfaction": satisfaction}, changes={"satisfaction": satisfaction},
+            data={"comment": text(comment, "评价意见", "comment", max_length=1000, required=False)},
+        )
+        return case
+
+
+def case_expire_window(*, case_id: int, on: dt.date | None = None) -> Case:
+    """The deadline job closes a case whose review or re-review window passed unused."""
+    with acting_on(Actor.system(), case_id) as (actor, case):
+        case_transition(actor, case, "expire_window", on=on)
+        return case
+
+
+def cases_close_expired_windows(today: dt.date | None = None) -> int:
+    """Close every case whose request window has passed. Each case in its own transaction."""
+    today = today or timezone.localdate()
+    ids = Case.objects.filter(
+        state__in=[State.REPLIED, State.REVIEWED], due_rule__in=["review_request", "rereview_request"], due_on__lt=today
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(ids):
+        try:
+            case_expire_window(case_id=pk, on=today)
+            closed += 1
+        except CaseworkError:
+            continue  # changed meanwhile; the next run looks again
+    return closed
+

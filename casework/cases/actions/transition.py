@@ -1,0 +1,106 @@
+"""The one function that changes a case's state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from django.utils import timezone
+
+from casework.audit.chain import event_append
+from casework.rules.calendar import CalendarError, EARLIEST
+from casework.rules.lifecycle import CaseFacts, State, TransitionRefused, check
+
+from ..access import roles_on_case
+from ..actors import Actor
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..models import Case
+from .clocks import case_refresh_clocks
+
+WINDOW_RULES = {"review_request", "rereview_request", "forward_objection"}
+
+
+def action_date(on: dt.date | None, *, not_before: dt.date | None = None) -> dt.date:
+    """The day an action takes effect: today, or an earlier day a clerk records (e.g. a letter's receipt)."""
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidInput("日期格式应为 YYYY-MM-DD", "on")
+    if on > today:
+        raise InvalidInput(f"日期 {on.isoformat()} 晚于今天", "on")
+    if on < EARLIEST:
+        raise InvalidInput(f"日期 {on.isoformat()} 早于 {EARLIEST.isoformat()}，无法计算期限", "on")
+    if not_before is not None and on < not_before:
+        raise InvalidInput(f"日期 {on.isoformat()} 早于上一步骤的日期 {not_before.isoformat()}", "on")
+    return on
+
+
+def case_facts(case: Case) -> CaseFacts:
+    return CaseFacts(
+        state=State(case.state),
+        extension_pending_days=case.extension_pending_days,
+        extension_days_granted=case.extension_days_granted,
+        replied=bool(case.outcome),
+        rated=bool(case.satisfaction),
+        window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
+    )
+
+
+def case_transition(
+    actor: Actor,
+    case: Case,
+    action: str,
+    *,
+    on: dt.date | None = None,
+    params: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+):
+    """Check the lifecycle table, apply ``changes`` and the new state, write the event, refresh the clocks.
+
+    The caller holds the transaction and the row lock (``case_get(for_update=True)``).
+    ``params`` feed the guards; ``changes`` are field values to set on the case;
+    ``data`` is what the event records beyond the before/after of the changed fields.
+    """
+    on = action_date(on, not_before=case.last_event_on)
+    params = dict(params or {})
+    try:
+        new_state = check(action, case_facts(case), roles_on_case(actor, case), params, on)
+    except TransitionRefused as refused:
+        if refused.code == "forbidden":
+            raise Forbidden(refused.message) from None
+        if refused.code == "wrong_state":
+            raise Conflict(refused.message) from None
+        raise InvalidInput(refused.message) from None
+
+    fields = dict(changes or {})
+    if new_state.value != case.state:
+        fields["state"] = new_state.value
+    before = {f: _plain(getattr(case, f)) for f in fields}
+    for f, v in fields.items():
+        setattr(case, f, v)
+    case.last_event_on = on
+    after = {f: _plain(getattr(case, f)) for f in fields}
+
+    event_data = dict(data or {})
+    if "extension_days" in params and action == "approve_extension":
+        event_data["extension_days"] = params["extension_days"]
+    event = event_append(
+        jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb=action, actor_id=actor.user_id,
+        actor_kind=actor.kind, effective_on=on, before=before, after=after, data=event_data,
+    )
+    try:
+        case_refresh_clocks(case)
+    except CalendarError as e:
+        raise InvalidInput(str(e)) from None
+    case.save(update_fields=[*fields, "last_event_on", "due_on", "due_rule", "due_provisional"])
+    return event
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

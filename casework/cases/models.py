@@ -1,0 +1,184 @@
+"""Grievance cases (信访事项) and the rows that hang off them.
+
+Personal data (names, addresses, phone numbers) lives only in ``Person``; a
+case and its events refer to people by id. Every case-scoped table carries the
+case's ``jurisdiction`` so that it can be distributed by jurisdiction.
+A case's ``state`` is written only by ``actions.transition.case_transition``.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State
+
+
+class Channel(models.TextChoices):
+    """信访工作条例 Art 17: 信息网络、书信、电话、传真、走访."""
+
+    VISIT = "visit", "走访"
+    LETTER = "letter", "来信"
+    PHONE = "phone", "来电"
+    FAX = "fax", "传真"
+    WEB = "web", "网上信访"
+    API = "api", "系统接口"
+
+
+class Person(models.Model):
+    """A complainant or group representative. Anonymised by the retention job, never deleted."""
+
+    name = models.CharField("姓名（名称）", max_length=100)
+    address = models.CharField("住址", max_length=200)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    number = models.CharField("案件编号", max_length=40, unique=True)
+    access_code_digest = models.CharField(max_length=64)
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    current_unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(
+        "organisation.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    co_units = models.ManyToManyField("organisation.Unit", verbose_name="协办单位", blank=True, related_name="+")
+    accountable_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="包案领导", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
+    category = models.CharField("事项分类", max_length=60, blank=True)
+    title = models.CharField("标题", max_length=200)
+    request = models.TextField("投诉请求")
+    facts_reasons = models.TextField("事实和理由")
+    is_group = models.BooleanField("集体访", default=False)
+    group_size = models.PositiveIntegerField("人数", default=1)
+    respondent_units = models.ManyToManyField(
+        "organisation.Unit", verbose_name="被投诉单位", blank=True, related_name="+"
+    )
+    respondent_officials = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="被投诉人员", blank=True, related_name="+"
+    )
+    respondent_text = models.CharField("被投诉对象（其他）", max_length=200, blank=True)
+
+    state = models.CharField(
+        "状态", max_length=12, choices=[(s.value, STATE_LABELS[s]) for s in State], default=State.REGISTERED
+    )
+    outcome = models.CharField(
+        "处理结果", max_length=16, blank=True, choices=[(k.value, v) for k, v in OUTCOME_LABELS.items()]
+    )
+    route = models.CharField(
+        "告知途径", max_length=16, blank=True, choices=[(k.value, v) for k, v in ROUTE_LABELS.items()]
+    )
+    satisfaction = models.CharField(
+        "满意度", max_length=12, blank=True, choices=[(k.value, v) for k, v in SATISFACTION_LABELS.items()]
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name="并入", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+    extension_pending_days = models.PositiveSmallIntegerField(default=0)
+    extension_days_granted = models.PositiveSmallIntegerField(default=0)
+
+    received_on = models.DateField("收到日期")
+    last_event_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The clock that matters now, derived from the events (see actions.clocks).
+    due_on = models.DateField("期限", null=True, blank=True)
+    due_rule = models.CharField(max_length=30, blank=True)
+    due_provisional = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信访事项"
+        indexes = [
+            models.Index(fields=["current_unit", "state", "due_on"], name="case_unit_state_due"),
+            models.Index(fields=["jurisdiction", "state", "due_on"], name="case_juris_state_due"),
+            models.Index(fields=["received_on"], name="case_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[State(self.state)]
+
+
+class PartyRole(models.TextChoices):
+    COMPLAINANT = "complainant", "信访人"
+    REPRESENTATIVE = "representative", "代表人"
+
+
+class CaseParty(models.Model):
+    """A complainant, or one of at most five representatives of a group (Art 20 ¶3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_parties")
+    role = models.CharField(max_length=16, choices=PartyRole.choices)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class CaseUnitRelation(models.TextChoices):
+    REGISTERED = "registered", "登记单位"
+    RECEIVED = "received", "接收转送"
+    LEAD = "lead", "主办"
+    CO = "co", "协办"
+    REVIEW = "review", "复查复核"
+
+
+class CaseUnit(models.Model):
+    """Every unit a case has passed through: what the "own unit" scope is made of."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unit_links")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="case_links")
+    relation = models.CharField(max_length=12, choices=CaseUnitRelation.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "unit", "relation"], name="case_unit_unique")]
+        indexes = [models.Index(fields=["unit", "case"], name="case_unit_by_unit")]
+
+
+class Recusal(models.Model):
+    """A staff member with a direct interest stands aside (Art 28 ¶3): they no longer see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recusals")
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="recusal_unique")]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"cases/{instance.case.jurisdiction_id}/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """Materials a complainant submitted. Never shown to the unit complained about (Art 30 ¶3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class CaseNumberCounter(models.Model):
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="case_counter_unique")]

@@ -1,0 +1,76 @@
+"""The calendar the rest of Casework counts with.
+
+``current_calendar()`` builds a ``HolidayCalendar`` from the database and
+keeps it per process until the schedule changes; the check costs one small
+aggregate query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+
+from casework.rules.calendar import Counting, HolidayCalendar, package_schedule
+
+from .models import ScheduleDay, ScheduleYear
+
+_cache: dict[str, object] = {"key": None, "calendar": None}
+
+
+def counting() -> Counting:
+    return Counting(
+        exclude_start_day=settings.CASEWORK_EXCLUDE_START_DAY,
+        roll_to_working_day=settings.CASEWORK_ROLL_TO_WORKING_DAY,
+    )
+
+
+def _fingerprint() -> tuple:
+    days = ScheduleDay.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    years = ScheduleYear.objects.aggregate(n=Count("year"), last=Max("entered_at"))
+    return (days["n"], days["last"], years["n"], years["last"])
+
+
+def current_calendar() -> HolidayCalendar:
+    key = _fingerprint()
+    if _cache["key"] != key:
+        rows = ScheduleDay.objects.values_list("day", "is_working_day")
+        known = ScheduleYear.objects.values_list("year", flat=True)
+        calendar = HolidayCalendar.from_schedule(list(rows), list(known))
+        if not calendar.known_years:  # an empty database still counts correctly
+            calendar = HolidayCalendar.from_package()
+        _cache.update(key=key, calendar=calendar)
+    return _cache["calendar"]  # type: ignore[return-value]
+
+
+@transaction.atomic
+def schedule_seed_from_package() -> tuple[int, int]:
+    """Load the package's schedules; keeps years an administrator entered. Returns (days, years) added."""
+    rows, years = package_schedule()
+    entered = set(ScheduleYear.objects.exclude(source="package").values_list("year", flat=True))
+    existing = set(ScheduleDay.objects.values_list("day", flat=True))
+    new_days = [
+        ScheduleDay(day=d, is_working_day=w) for d, w in rows if d.year not in entered and d not in existing
+    ]
+    ScheduleDay.objects.bulk_create(new_days, batch_size=500)
+    have = set(ScheduleYear.objects.values_list("year", flat=True))
+    new_years = [ScheduleYear(year=y, source="package") for y in years if y not in have]
+    ScheduleYear.objects.bulk_create(new_years)
+    return len(new_days), len(new_years)
+
+
+@transaction.atomic
+def schedule_import(rows: Iterable[tuple[dt.date, bool, str]], *, source: str = "file") -> list[int]:
+    """Replace the schedule of every year named in ``rows``; mark those years known."""
+    rows = list(rows)
+    years = sorted({d.year for d, _, _ in rows})
+    if not years:
+        raise ValueError("文件中没有任何日期")
+    ScheduleDay.objects.filter(day__year__in=years).delete()
+    ScheduleDay.objects.bulk_create([ScheduleDay(day=d, is_working_day=w, name=n) for d, w, n in rows])
+    for y in years:
+        ScheduleYear.objects.update_or_create(year=y, defaults={"source": source})
+    return years

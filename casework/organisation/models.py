@@ -1,0 +1,80 @@
+"""Jurisdictions (a tree), the units in them, and who holds which role where."""
+
+from django.conf import settings
+from django.db import models
+
+from casework.rules.lifecycle import ROLE_LABELS, STAFF_ROLES
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（区）"
+    TOWNSHIP = "township", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
+
+
+LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+
+
+class Jurisdiction(models.Model):
+    """An administrative area. ``path`` ("/1/5/23/") makes a subtree one prefix query."""
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("代码", max_length=20, unique=True, help_text="用于案件编号，如 A01")
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区域"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors_and_self(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+
+class UnitKind(models.TextChoices):
+    PETITION_OFFICE = "petition_office", "信访工作机构"
+    DEPARTMENT = "department", "职能部门"
+    GOVERNMENT = "government", "人民政府（办事处）"
+    COMMITTEE = "committee", "村（居）民委员会"
+    MEDIATION = "mediation", "人民调解委员会"
+
+
+class Unit(models.Model):
+    """An office that receives, handles or supervises cases."""
+
+    name = models.CharField("名称", max_length=120)
+    short_name = models.CharField("简称", max_length=30, blank=True, help_text="用于文书编号，如 某县信访局")
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="所属区域", on_delete=models.PROTECT, related_name="units")
+    categories = models.CharField("主管事项", max_length=200, blank=True, help_text="逗号分隔的事项分类")
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["jurisdiction__path", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in a unit. One person may hold several roles, in several units."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=30, choices=[(r.value, ROLE_LABELS[r]) for r in STAFF_ROLES])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员角色"
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
