@@ -1,0 +1,49 @@
+# Casework: build, run and test. See README.md.
+SHELL  := /bin/bash
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.install-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test bench
+
+help:
+	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT)/ (PORT=... to change)"
+	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
+	@echo "make bench   run each bench/*.py"
+	@echo "make install create .venv and install the project with its test extras"
+
+install: $(STAMP)
+
+# Re-installs only when pyproject.toml is newer than the stamp. A venv whose
+# python no longer runs (moved, or its interpreter removed) is made anew.
+$(STAMP): pyproject.toml
+	@if ! $(PY) -c '' 2>/dev/null; then \
+	  echo "==> creating $(VENV) with $$($(PYTHON) --version 2>&1)"; \
+	  $(PYTHON) -m venv --clear $(VENV) || { echo "make install: '$(PYTHON) -m venv' failed (on Debian: apt-get install python3-venv)" >&2; exit 1; }; \
+	fi
+	@echo "==> pip install -e '.[test]' (log: $(VENV)/install.log)"
+	@$(PY) -m pip install --disable-pip-version-check -e '.[test]' >$(VENV)/install.log 2>&1 \
+	  || { tail -n 30 $(VENV)/install.log >&2; echo "make install: pip install failed, see $(VENV)/install.log" >&2; exit 1; }
+	@touch $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_holidays
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Casework is running at http://$(HOST):$(PORT)/"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test:
+	@bash scripts/test.sh $(ARGS)
+
+bench: install
+	@set -e; shopt -s nullglob; files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "make bench: no bench/*.py"; exit 0; fi; \
+	for f in "$${files[@]}"; do echo "==> $$f"; $(PY) "$$f"; done

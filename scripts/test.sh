@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite, then on PostgreSQL.
+# Usage: scripts/test.sh [pytest args...]        (or: make test ARGS='...')
+# CI=true: first installs the system packages the tests need (scripts/ci-services.sh),
+# and a missing PostgreSQL fails the run instead of skipping it.
+# CASEWORK_TEST_DATABASE_URL=postgres://...: use that server instead of the local cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci=false
+[ "${CI:-}" = true ] && ci=true
+
+if $ci; then
+  bash scripts/ci-services.sh
+fi
+make -s --no-print-directory install
+
+# No `|| ...` after a pytest run: any non-zero exit, 5 (no tests ran) included, ends the script.
+PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
+
+echo "==> pytest on SQLite"
+env -u DATABASE_URL "${PYTEST[@]}" "$@"
+
+# pytest-django creates (and drops) test_<name> itself, so the role needs CREATEDB.
+pg_url=${CASEWORK_TEST_DATABASE_URL:-postgres://casework:casework@127.0.0.1:5432/casework}
+if [ -z "${CASEWORK_TEST_DATABASE_URL:-}" ]; then
+  if ! $ci && ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "NOTE: PostgreSQL run skipped: PostgreSQL is not installed (apt-get install postgresql, or set CASEWORK_TEST_DATABASE_URL)."
+    exit 0
+  fi
+  bash scripts/postgres.sh
+fi
+
+echo "==> pytest on PostgreSQL ($(sed -E 's#^([a-z]+://[^:/@]+):[^@]*@#\1:***@#' <<<"$pg_url"))"
+DATABASE_URL=$pg_url "${PYTEST[@]}" "$@"

@@ -1,0 +1,105 @@
+"""Shared fixtures: a small real organisation, real users, the real database.
+
+``world`` builds:  省 > 市 > 县 (county) > 甲镇 (town_a), 乙镇 (town_b)
+with units
+  town_a_office   甲镇信访办   clerk_a (intake_clerk), handler_a (handler), official_a (accountable_official)
+  town_b_office   乙镇信访办   clerk_b (intake_clerk), handler_b (handler)
+  county_bureau   县信访局     supervisor (supervisor), county_clerk (intake_clerk), county_handler (handler),
+                               county_official (accountable_official)
+  county_housing  县住建局     housing_handler (handler), housing_official (accountable_official)
+  county_police   县公安局     police_handler (handler)  -- used as the unit complained about
+  city_bureau     市信访局     city_handler (handler), city_official (accountable_official), city_supervisor
+and admin_user (administrator of county_bureau), mediator_a (mediator of town_a_office).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from casework.cases.actions import PersonData, case_register
+from casework.organisation.models import Membership, Unit
+from casework.organisation.services import jurisdiction_create, unit_create
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+def require_data() -> Path:
+    """The real messages in ../shared/data: skip without them, except under CI where that is a failure."""
+    if (DATA_DIR / "messages_labeled.csv").exists():
+        return DATA_DIR
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {DATA_DIR} is missing: the data tests cannot run")
+    pytest.skip(f"{DATA_DIR} is absent: tests on the real messages skipped")
+
+
+@dataclass
+class World:
+    units: dict[str, Unit] = field(default_factory=dict)
+    users: dict[str, object] = field(default_factory=dict)
+    jurisdictions: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        for d in ("units", "users", "jurisdictions"):
+            table = self.__dict__.get(d, {})
+            if name in table:
+                return table[name]
+        raise AttributeError(name)
+
+
+ROLES = {
+    "town_a_office": [("clerk_a", "intake_clerk"), ("handler_a", "handler"), ("official_a", "accountable_official"),
+                      ("mediator_a", "mediator")],
+    "town_b_office": [("clerk_b", "intake_clerk"), ("handler_b", "handler")],
+    "county_bureau": [("supervisor", "supervisor"), ("county_clerk", "intake_clerk"),
+                      ("county_handler", "handler"), ("county_official", "accountable_official"),
+                      ("admin_user", "administrator")],
+    "county_housing": [("housing_handler", "handler"), ("housing_official", "accountable_official")],
+    "county_police": [("police_handler", "handler")],
+    "city_bureau": [("city_handler", "handler"), ("city_official", "accountable_official"),
+                    ("city_supervisor", "supervisor")],
+}
+
+
+@pytest.fixture
+def world(db) -> World:
+    w = World()
+    j = w.jurisdictions
+    j["province"] = jurisdiction_create(name="西地省", code="P1", level="province")
+    j["city"] = jurisdiction_create(name="A市", code="C1", level="city", parent=j["province"])
+    j["county"] = jurisdiction_create(name="东县", code="K1", level="county", parent=j["city"])
+    j["town_a"] = jurisdiction_create(name="甲镇", code="T1", level="township", parent=j["county"])
+    j["town_b"] = jurisdiction_create(name="乙镇", code="T2", level="township", parent=j["county"])
+    u = w.units
+    u["town_a_office"] = unit_create(name="甲镇信访办", kind="petition_office", jurisdiction=j["town_a"])
+    u["town_b_office"] = unit_create(name="乙镇信访办", kind="petition_office", jurisdiction=j["town_b"])
+    u["county_bureau"] = unit_create(name="东县信访局", kind="petition_office", jurisdiction=j["county"])
+    u["county_housing"] = unit_create(name="东县住房和城乡建设局", kind="department", jurisdiction=j["county"])
+    u["county_police"] = unit_create(name="东县公安局", kind="department", jurisdiction=j["county"])
+    u["city_bureau"] = unit_create(name="A市信访局", kind="petition_office", jurisdiction=j["city"])
+    User = get_user_model()
+    for unit_key, people in ROLES.items():
+        for username, role in people:
+            user = w.users.get(username) or User.objects.create_user(username, password="pw-" + username)
+            w.users[username] = user
+            Membership.objects.create(user=user, unit=u[unit_key], role=role)
+    w.users["outsider"] = User.objects.create_user("outsider", password="pw-outsider")
+    return w
+
+
+def register(world: World, *, by="clerk_a", unit="town_a_office", **overrides):
+    """A registered case with sensible defaults; returns ``Registered`` (case, access_code)."""
+    kwargs = dict(
+        unit_id=world.units[unit].pk,
+        complainants=[PersonData(name="张三", address="甲镇幸福村3组", phone="13800000000")],
+        channel="visit",
+        request="请求修复村道",
+        facts_reasons="村道损坏两年无人修理，雨天无法通行。",
+        category="城乡建设",
+    )
+    kwargs.update(overrides)
+    return case_register(world.users[by], **kwargs)
