@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "casework.cases",
     "casework.demo",
     "casework.web",
+    "casework.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,14 @@ def require_data() -> Path:
     pytest.skip(f"{DATA_DIR} is absent: tests on the real messages skipped")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """PBKDF2 at production strength costs ~0.3 s per user; the tests make dozens."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     units: dict[str, Unit] = field(default_factory=dict)

@@ -141,3 +141,15 @@ def disclosure(who, case: Case) -> Disclosure:
 
 
 __all__ = ["Actor", "case_get", "cases_visible_to", "disclosure", "roles_on_case", "StaffScope"]
+
+
+def withheld_case_ids(who, case_ids) -> set[int]:
+    """Of these cases, those whose identity and materials this person may not see (bulk ``disclosure``)."""
+    actor = as_actor(who)
+    if actor.kind != ActorKind.STAFF or actor.user is None:
+        return set()
+    units = Membership.objects.filter(user=actor.user).values("unit_id")
+    through = Case.respondent_units.through
+    return set(
+        through.objects.filter(case_id__in=list(case_ids), unit_id__in=units).values_list("case_id", flat=True)
+    )

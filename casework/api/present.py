@@ -1,0 +1,44 @@
+"""Cases as the API shows them, with what the reader may not see left out (Art 30 ¶3)."""
+
+from __future__ import annotations
+
+from casework.cases.access import withheld_case_ids
+from casework.cases.models import Case, CaseParty
+
+
+def cases_out(who, cases: list[Case]) -> list[dict]:
+    withheld = withheld_case_ids(who, [c.pk for c in cases])
+    shown = [c.pk for c in cases if c.pk not in withheld]
+    parties: dict[int, list[dict]] = {}
+    for p in CaseParty.objects.filter(case_id__in=shown).select_related("person").order_by("id"):
+        parties.setdefault(p.case_id, []).append(
+            {"name": p.person.name, "address": p.person.address, "phone": p.person.phone, "role": p.role}
+        )
+    return [_one(c, c.pk in withheld, parties.get(c.pk, [])) for c in cases]
+
+
+def case_out(who, case: Case) -> dict:
+    return cases_out(who, [case])[0]
+
+
+def _one(c: Case, withheld: bool, parties: list[dict]) -> dict:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "jurisdiction_id": c.jurisdiction_id,
+        "state": c.state,
+        "state_label": c.state_label,
+        "outcome": c.outcome,
+        "channel": c.channel,
+        "category": c.category,
+        "title": "（不向被投诉单位显示）" if withheld else c.title,
+        "received_on": c.received_on.isoformat(),
+        "current_unit": {"id": c.current_unit_id, "name": c.current_unit.name},
+        "due_on": c.due_on.isoformat() if c.due_on else None,
+        "due_rule": c.due_rule,
+        "due_provisional": c.due_provisional,
+        "is_group": c.is_group,
+        "request": None if withheld else c.request,
+        "facts_reasons": None if withheld else c.facts_reasons,
+        "complainants": None if withheld else parties,
+    }

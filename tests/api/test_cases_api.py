@@ -1,0 +1,118 @@
+"""The JSON API: same scope and checks as the UI, JSON errors, idempotent retries."""
+
+import pytest
+
+from casework.audit.models import Event
+from casework.cases.models import Case, Person
+
+BASE = "/api/v1"
+
+
+def body(world, **over):
+    b = {
+        "unit_id": world.town_a_office.pk,
+        "complainants": [{"name": "李四", "address": "甲镇和平村5组", "phone": "13900000000"}],
+        "channel": "web",
+        "request": "请求解决小区噪音问题",
+        "facts_reasons": "夜间施工扰民已三个月。",
+        "category": "环境保护",
+    }
+    b.update(over)
+    return b
+
+
+def test_register_returns_number_and_access_code_and_writes_one_event(world, api_as):
+    """信访工作条例 Art 19, 22: a registered case has a number at once; the complainant gets a code."""
+    # given
+    clerk = api_as("clerk_a")
+    # when
+    r = clerk.post(f"{BASE}/cases", body(world))
+    # then
+    assert r.status_code == 201, r.content
+    data = r.json()
+    assert data["number"].startswith("T1-") and len(data["access_code"]) == 8
+    assert data["state"] == "registered" and data["due_rule"] == "receipt_notice"
+    assert Event.objects.filter(case_id=data["id"]).count() == 1
+
+
+def test_same_idempotency_key_returns_first_answer_and_creates_nothing(world, api_as):
+    # given
+    clerk = api_as("clerk_a")
+    first = clerk.post(f"{BASE}/cases", body(world), key="k-1")
+    # when
+    again = clerk.post(f"{BASE}/cases", body(world), key="k-1")
+    other = clerk.post(f"{BASE}/cases", body(world, request="另一件事"), key="k-1")
+    # then
+    assert again.status_code == 201 and again.json() == first.json()
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "raw, status, code",
+    [
+        (b"{not json", 400, "malformed"),
+        (b'{"unit_id": "x"}', 422, "invalid"),
+    ],
+)
+def test_bad_json_is_a_clear_4xx_and_writes_nothing(world, api_as, raw, status, code):
+    r = api_as("clerk_a").post(f"{BASE}/cases", raw=raw)
+    assert r.status_code == status and r.json()["code"] == code and r.json()["message"]
+    assert Case.objects.count() == 0 and Person.objects.count() == 0
+
+
+def test_unknown_fields_six_representatives_and_unknown_unit_are_refused(world, api_as):
+    """Art 20 ¶3: at most five representatives."""
+    clerk = api_as("clerk_a")
+    six = [{"name": f"代表{i}", "address": "甲镇"} for i in range(6)]
+    assert clerk.post(f"{BASE}/cases", body(world, surprise=1)).status_code == 422
+    assert clerk.post(f"{BASE}/cases", body(world, complainants=six)).status_code == 422
+    r = clerk.post(f"{BASE}/cases", body(world, unit_id=999999))
+    assert r.status_code == 400 and r.json()["field"] == "unit_id"
+    assert Case.objects.count() == 0
+
+
+def test_no_token_is_401_and_another_township_sees_404(world, api_as):
+    created = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()
+    assert api_as(None).get(f"{BASE}/cases").status_code == 401
+    r = api_as("clerk_b").get(f"{BASE}/cases/{created['id']}")
+    assert r.status_code == 404 and created["number"] not in r.content.decode()
+    assert api_as("clerk_b").get(f"{BASE}/cases").json()["items"] == []
+
+
+def test_lifecycle_through_the_api(world, api_as):
+    """Forward (Art 22) → accept (Art 34) → reply (Art 32): each action its own endpoint."""
+    created = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()
+    cid = created["id"]
+    r = api_as("clerk_a").post(f"{BASE}/cases/{cid}/forward", {"to_unit_id": world.county_housing.pk})
+    assert r.status_code == 200 and r.json()["state"] == "forwarded"
+    r = api_as("housing_handler").post(f"{BASE}/cases/{cid}/accept", {})
+    assert r.json()["state"] == "accepted" and r.json()["due_rule"] == "handling"
+    wrong = api_as("housing_handler").post(f"{BASE}/cases/{cid}/decide-review", {"outcome": "supported", "opinion": "x"})
+    assert wrong.status_code == 409 and wrong.json()["code"] == "wrong_state"
+    r = api_as("housing_handler").post(
+        f"{BASE}/cases/{cid}/reply",
+        {"outcome": "supported", "reasons": "经核实属实", "opinion": "限期修复", "legal_basis": "《公路法》"},
+    )
+    assert r.status_code == 200 and r.json()["state"] == "replied"
+    tl = api_as("housing_handler").get(f"{BASE}/cases/{cid}/timeline").json()
+    assert [e["verb"] for e in tl["events"]] == ["register", "forward", "accept", "reply"]
+
+
+def test_cursor_pagination_walks_every_case_once(world, api_as):
+    clerk = api_as("clerk_a")
+    ids = {clerk.post(f"{BASE}/cases", body(world, request=f"事项{i}")).json()["id"] for i in range(5)}
+    seen, cursor = [], None
+    while True:
+        page = clerk.get(f"{BASE}/cases", limit=2, **({"cursor": cursor} if cursor else {})).json()
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(ids)
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    r = client.get("/api/openapi.json")
+    assert r.status_code == 200 and "/api/v1/cases/{case_id}/reply" in r.json()["paths"]
+    assert client.get("/api/docs").status_code == 200
