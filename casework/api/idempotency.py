@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from ninja import Status
 
 from casework.cases.errors import CaseworkError
@@ -22,6 +24,13 @@ class IdempotencyMismatch(CaseworkError):
         super().__init__("idempotency_key_reused", "该 Idempotency-Key 已用于另一个不同的请求")
 
 
+def _body(request) -> bytes:
+    try:
+        return request.body
+    except RawPostDataException:  # a multipart form already streamed: its fields stand for it
+        return urlencode(sorted(request.POST.lists()), doseq=True).encode()
+
+
 def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
     """Run ``run`` (returning status and a JSON-able body) at most once per key and user."""
     key = request.headers.get("Idempotency-Key")
@@ -30,7 +39,7 @@ def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise CaseworkError("invalid", f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个字符", "Idempotency-Key")
-    digest = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), request.body)).hexdigest()
+    digest = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), _body(request))).hexdigest()
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -1,0 +1,271 @@
+"""Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) over Casework's cases.
+
+services = categories; a service request = a case; service_request_id = the
+case number. Deliberate limits, because a 信访 complaint is not a pothole:
+- GET requests without an api_key shows only cases filed through Open311,
+  and never their description or address (Art 30 ¶3, PIPL Art 6). With an
+  api_key it shows what that staff user may see, through the same scope as
+  the UI and the API.
+- POST requests needs the requester's name and address (信访工作条例 Art 19)
+  and an api_key of an intake clerk; the access code for following the case
+  is given once, in service_notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Max
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from casework.api.auth import TokenAuth
+from casework.cases import actions as A
+from casework.cases.access import cases_visible_to, withheld_case_ids
+from casework.cases.categories import categories
+from casework.cases.errors import CaseworkError
+from casework.cases.models import Case
+from casework.organisation.models import Jurisdiction, Unit
+from casework.rules.lifecycle import OPEN, Role
+
+from .render import errors, respond
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+MAX_RESULTS = 1000
+OPEN311_CHANNEL = "api"
+OPEN_STATES = [s.value for s in OPEN]
+
+
+def _user(request):
+    key = request.GET.get("api_key") or request.POST.get("api_key")
+    return TokenAuth().authenticate(request, key) if key else None
+
+
+def discovery(request, fmt):
+    base = request.build_absolute_uri("/open311/v2/")
+    return respond(fmt, "discovery", {
+        "changeset": "2026-11-30T00:00:00+08:00",
+        "contact": "本级信访工作机构",
+        "key_service": "向本级信访工作机构申请接口令牌（manage.py create_api_token）",
+        "endpoints": [{
+            "specification": SPEC, "url": base, "changeset": "2026-11-30T00:00:00+08:00", "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }],
+    })
+
+
+def _jurisdiction(request, fmt):
+    code = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if not code:
+        return None, None
+    j = Jurisdiction.objects.filter(code=code).first()
+    if j is None:
+        return None, errors(fmt, 404, f"unknown jurisdiction_id: {code}")
+    return j, None
+
+
+def services(request, fmt):
+    j, err = _jurisdiction(request, fmt)
+    if err:
+        return err
+    names = categories()
+    return respond(fmt, "services", [
+        {"service_code": name, "service_name": name, "description": f"{name}类信访事项", "metadata": True,
+         "type": "batch", "keywords": name, "group": "信访"}
+        for name in names
+    ])
+
+
+def service_definition(request, code, fmt):
+    if code not in categories():
+        return errors(fmt, 404, f"unknown service_code: {code}")
+    return respond(fmt, "service_definition", {
+        "service_code": code,
+        "attributes": [{
+            "variable": True, "code": "facts_reasons", "datatype": "text", "required": False,
+            "datatype_description": "事实和理由", "order": 1,
+            "description": "事实和理由（信访工作条例第19条）。不填时以 description 为准。",
+        }],
+    })
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def requests(request, fmt):
+    return _post_request(request, fmt) if request.method == "POST" else _list_requests(request, fmt)
+
+
+def _post_request(request, fmt):
+    user = _user(request)
+    if user is None:
+        return errors(fmt, 403, "api_key is missing or invalid")
+    p = request.POST
+    problems = []
+    code = p.get("service_code", "")
+    if not code:
+        problems.append("service_code is required")
+    elif code not in categories():
+        problems.append(f"unknown service_code: {code}")
+    name = f"{p.get('last_name', '')}{p.get('first_name', '')}".strip()
+    if not name:
+        problems.append("first_name or last_name is required (信访工作条例第19条：姓名)")
+    address = p.get("address_string", "").strip()
+    if not address:
+        problems.append("address_string is required (信访工作条例第19条：住址)")
+    description = p.get("description", "").strip()
+    if not description:
+        problems.append("description is required (投诉请求)")
+    for coord in ("lat", "long"):
+        if p.get(coord):
+            try:
+                float(p[coord])
+            except ValueError:
+                problems.append(f"{coord} must be a number")
+    j, err = _jurisdiction(request, fmt)
+    if err:
+        return err
+    if problems:
+        return errors(fmt, 400, *problems)
+    unit = _receiving_unit(user, j)
+    if unit is None:
+        return errors(fmt, 403, "this api_key may not register cases" + (f" in {j.code}" if j else ""))
+    from casework.api.idempotency import idempotent
+
+    def run():
+        r = A.case_register(
+            user, unit_id=unit.pk, channel=OPEN311_CHANNEL, category=code,
+            complainants=[A.PersonData(name=name, address=address, phone=p.get("phone", ""))],
+            request=description, facts_reasons=p.get("attribute[facts_reasons]", "").strip() or description,
+        )
+        return 201, [{
+            "service_request_id": r.case.number,
+            "service_notice": f"已登记。请保存查询码 {r.access_code}，凭案件编号和查询码查询办理进度。",
+            "account_id": None,
+        }]
+
+    request.auth = user
+    try:
+        status = idempotent(request, run)
+    except CaseworkError as e:
+        return errors(fmt, e.status if e.status != 422 else 400, e.message)
+    return respond(fmt, "service_requests", status.value, status.status_code)
+
+
+def _receiving_unit(user, j: Jurisdiction | None) -> Unit | None:
+    units = Unit.objects.filter(
+        memberships__user=user, memberships__role=Role.INTAKE_CLERK, is_active=True
+    ).select_related("jurisdiction").order_by("pk")
+    if j is not None:
+        units = units.filter(jurisdiction=j)
+    return units.first()
+
+
+def _w3c(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _expected(case: Case) -> str | None:
+    if not case.due_on or case.state not in OPEN_STATES:
+        return None
+    end = dt.datetime.combine(case.due_on, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+    return end.isoformat(timespec="seconds")
+
+
+def _parse_w3c(value: str, name: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{name} must be a w3c datetime like 2026-11-30T08:00:00+08:00") from None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+
+
+def _list_requests(request, fmt, number: str | None = None):
+    user = _user(request)
+    if (request.GET.get("api_key")) and user is None:
+        return errors(fmt, 403, "api_key is invalid")
+    qs = cases_visible_to(user) if user else Case.objects.filter(channel=OPEN311_CHANNEL)
+    q = request.GET
+    try:
+        if number is not None:
+            qs = qs.filter(number=number)
+        else:
+            if q.get("service_request_id"):
+                qs = qs.filter(number__in=[n.strip() for n in q["service_request_id"].split(",")][:MAX_RESULTS])
+            if q.get("service_code"):
+                qs = qs.filter(category__in=q["service_code"].split(","))
+            start = _parse_w3c(q["start_date"], "start_date") if q.get("start_date") else None
+            end = _parse_w3c(q["end_date"], "end_date") if q.get("end_date") else None
+            if start and end and end < start:
+                return errors(fmt, 400, "end_date is before start_date")
+            if not q.get("service_request_id"):
+                # The spec's default window: the last 90 days.
+                start = start or (end or timezone.now()) - dt.timedelta(days=90)
+            if start:
+                qs = qs.filter(created_at__gte=start)
+            if end:
+                qs = qs.filter(created_at__lte=end)
+            if q.get("status"):
+                wanted = {s.strip() for s in q["status"].split(",")}
+                if not wanted <= {"open", "closed"}:
+                    return errors(fmt, 400, "status must be open or closed")
+                if wanted == {"open"}:
+                    qs = qs.filter(state__in=OPEN_STATES)
+                elif wanted == {"closed"}:
+                    qs = qs.exclude(state__in=OPEN_STATES)
+        if q.get("jurisdiction_id"):
+            qs = qs.filter(jurisdiction__path__startswith=_path(q["jurisdiction_id"]))
+    except ValueError as e:
+        return errors(fmt, 400, str(e))
+    except LookupError as e:
+        return errors(fmt, 404, str(e))
+    cases = list(
+        qs.select_related("current_unit").annotate(updated_at=Max("events__at")).order_by("-created_at")[:MAX_RESULTS]
+    )
+    if number is not None and not cases:
+        return errors(fmt, 404, f"no service request {number}")
+    shown = set() if user is None else {c.pk for c in cases} - withheld_case_ids(user, [c.pk for c in cases])
+    return respond(fmt, "service_requests", [_request_out(c, c.pk in shown) for c in cases])
+
+
+def _path(code: str) -> str:
+    j = Jurisdiction.objects.filter(code=code).first()
+    if j is None:
+        raise LookupError(f"unknown jurisdiction_id: {code}")
+    return j.path
+
+
+def _request_out(c: Case, show_content: bool) -> dict:
+    return {
+        "service_request_id": c.number,
+        "status": "open" if c.state in OPEN_STATES else "closed",
+        "status_notes": c.state_label,
+        "service_name": c.category,
+        "service_code": c.category,
+        "description": c.request if show_content else None,
+        "agency_responsible": c.current_unit.name,
+        "service_notice": None,
+        "requested_datetime": _w3c(c.created_at),
+        "updated_datetime": _w3c(c.updated_at),
+        "expected_datetime": _expected(c),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def request_detail(request, number, fmt):
+    return _list_requests(request, fmt, number=number)
+
+
+def token(request, token, fmt):
+    # Requests are registered synchronously: the token handed out is the case number itself.
+    found = Case.objects.filter(number=token, channel=OPEN311_CHANNEL).exists()
+    if not found:
+        return errors(fmt, 404, f"no request for token {token}")
+    return respond(fmt, "service_requests", [{"service_request_id": token, "token": token}])
+
+
