@@ -9,7 +9,7 @@ A case's ``state`` is written only by ``actions.transition.case_transition``.
 from django.conf import settings
 from django.db import models
 
-from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State
+from casework.rules.lifecycle import OPEN, OUTCOME_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State
 
 
 class Channel(models.TextChoices):
@@ -81,6 +81,8 @@ class Case(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name="并入", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
     )
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    replied_on_time = models.BooleanField("按期答复", null=True, blank=True)
     extension_pending_days = models.PositiveSmallIntegerField(default=0)
     extension_days_granted = models.PositiveSmallIntegerField(default=0)
 
@@ -106,6 +108,10 @@ class Case(models.Model):
     @property
     def state_label(self) -> str:
         return STATE_LABELS[State(self.state)]
+
+    @property
+    def is_open(self) -> bool:
+        return State(self.state) in OPEN
 
 
 class PartyRole(models.TextChoices):
@@ -182,3 +188,25 @@ class CaseNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="case_counter_unique")]
+
+
+class SupervisionNotice(models.Model):
+    """督办: a supervisor tells a unit to act on a case by a date, and tracks the answer."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField("督办编号", max_length=40)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issuing_unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="supervisions_received")
+    instruction = models.TextField("督办要求")
+    issued_on = models.DateField()
+    due_on = models.DateField("答复期限")
+    due_provisional = models.BooleanField(default=False)
+    answered_on = models.DateField(null=True, blank=True)
+    answer = models.TextField("办理情况", blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["to_unit", "answered_on"], name="supervision_open_by_unit")]

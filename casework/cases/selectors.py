@@ -2,23 +2,136 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from casework.audit.models import Event
+from casework.organisation.models import Membership
+from casework.rules.lifecycle import OPEN, Role
 
-from .access import cases_visible_to
-from .models import Case
+from .access import StaffScope, cases_visible_to
+from .models import Case, CaseParty, SupervisionNotice
+
+OPEN_STATES = [s.value for s in OPEN]
+DUE_SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    number: str = ""
+    name: str = ""
+    category: str = ""
+    unit_id: int | None = None
+    state: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    urgency: str = ""  # overdue | soon | open | ""
+
+
+def urgency_q(urgency: str, today: dt.date) -> Q:
+    open_ = Q(state__in=OPEN_STATES)
+    if urgency == "overdue":
+        return open_ & Q(due_on__lt=today)
+    if urgency == "soon":
+        return open_ & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    if urgency == "open":
+        return open_
+    return Q()
+
+
+def cases_search(user, f: CaseFilters) -> QuerySet[Case]:
+    """The cases a person may see, filtered, most urgent first (open by due date, then newest)."""
+    today = timezone.localdate()
+    qs = cases_visible_to(user).select_related("current_unit")
+    if f.number:
+        qs = qs.filter(number__icontains=f.number.strip())
+    if f.name:
+        # A name search never reaches cases whose identity this person may not see (Art 30 ¶3).
+        withheld_units = Membership.objects.filter(user=user).values("unit_id")
+        qs = qs.filter(
+            Exists(CaseParty.objects.filter(case=OuterRef("pk"), person__name__icontains=f.name.strip()))
+        ).exclude(respondent_units__in=withheld_units)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.unit_id:
+        qs = qs.filter(current_unit_id=f.unit_id)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.received_from:
+        qs = qs.filter(received_on__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_on__lte=f.received_to)
+    if f.urgency:
+        qs = qs.filter(urgency_q(f.urgency, today))
+    return qs.order_by("due_on", "-id")
 
 
 def cases_for_work(user, *, state: str | None = None, query: str = "") -> QuerySet[Case]:
-    """The cases a person may see, most urgent first (open cases by due date, then the newest)."""
-    qs = cases_visible_to(user).select_related("current_unit")
-    if state:
-        qs = qs.filter(state=state)
-    if query:
-        qs = qs.filter(number__icontains=query) | qs.filter(title__icontains=query)
-    return qs.order_by("due_on", "-id")
+    return cases_search(user, CaseFilters(state=state or "", number=query))
+
+
+def work_counts(user) -> dict[str, int]:
+    """Overdue / due soon / open counts for the badges on "my work"."""
+    today = timezone.localdate()
+    qs = cases_visible_to(user)
+    return qs.aggregate(
+        overdue=Count("pk", filter=urgency_q("overdue", today)),
+        soon=Count("pk", filter=urgency_q("soon", today)),
+        open=Count("pk", filter=urgency_q("open", today)),
+    )
 
 
 def case_timeline(case: Case) -> QuerySet[Event]:
     return Event.objects.filter(case=case).select_related("actor").order_by("id")
+
+
+def supervised_cases(user) -> QuerySet[Case]:
+    """Cases of the jurisdictions this person supervises (not merely those of their own unit)."""
+    scope = StaffScope.of(user)
+    if scope is None or not scope.supervised_paths:
+        return Case.objects.none()
+    q = Q()
+    for p in scope.supervised_paths:
+        q |= Q(jurisdiction__path__startswith=p)
+    return cases_visible_to(user).filter(q)
+
+
+def supervision_board(user) -> dict:
+    """Overdue and due-soon cases by unit, and timeliness and satisfaction by unit."""
+    today = timezone.localdate()
+    base = supervised_cases(user)
+    at_risk = list(
+        base.filter(urgency_q("overdue", today) | urgency_q("soon", today))
+        .select_related("current_unit").order_by("current_unit__name", "due_on")[:500]
+    )
+    by_unit: dict[str, list[Case]] = {}
+    for c in at_risk:
+        by_unit.setdefault(c.current_unit.name, []).append(c)
+    stats = list(
+        base.exclude(lead_unit=None).values("lead_unit__name").annotate(
+            replied=Count("pk", filter=Q(replied_on__isnull=False)),
+            on_time=Count("pk", filter=Q(replied_on_time=True)),
+            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+            overdue=Count("pk", filter=urgency_q("overdue", today)),
+            rated=Count("pk", filter=~Q(satisfaction="")),
+            satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"])),
+        ).order_by("lead_unit__name")
+    )
+    for s in stats:
+        s["timeliness"] = round(100 * s["on_time"] / s["replied"]) if s["replied"] else None
+        s["satisfaction"] = round(100 * s["satisfied"] / s["rated"]) if s["rated"] else None
+    notices = SupervisionNotice.objects.filter(case__in=base).select_related("case", "to_unit").order_by(
+        "answered_on", "due_on"
+    )[:200]
+    return {"by_unit": by_unit, "stats": stats, "notices": notices, "today": today}
+
+
+def supervisions_for_unit_staff(user) -> QuerySet[SupervisionNotice]:
+    """Open supervision notices addressed to one of this person's units."""
+    units = Membership.objects.filter(user=user, role__in=[Role.HANDLER, Role.ACCOUNTABLE_OFFICIAL]).values("unit_id")
+    return SupervisionNotice.objects.filter(
+        to_unit__in=units, answered_on__isnull=True, case__in=cases_visible_to(user)
+    ).select_related("case")

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("intake/", intake.intake, name="intake"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/registered/", intake.registered, name="registered"),
+    path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="case_act"),
+    path("cases/<int:case_id>/recuse/", views.case_recuse, name="case_recuse"),
+    path("cases/<int:case_id>/supervise/", views.case_supervise, name="case_supervise"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("supervision/<int:notice_id>/answer/", views.supervision_answer, name="supervision_answer"),
     path("tools/due-date/", views.due_date, name="due_date"),
 ]

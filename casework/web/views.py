@@ -1,43 +1,212 @@
 """Staff pages. Thin: parse, call a selector or an action, render."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms as djforms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from casework.cases.access import case_get, disclosure
-from casework.cases.actions import clocks_for_case
-from casework.cases.errors import NotFound
-from casework.cases.selectors import case_timeline, cases_for_work
+from casework.cases import actions as A
+from casework.cases.access import case_get, disclosure, roles_on_case
+from casework.cases.errors import CaseworkError, NotFound
+from casework.cases.models import Case, SupervisionNotice
+from casework.cases.selectors import (
+    CaseFilters, case_timeline, cases_search, supervision_board, supervisions_for_unit_staff, work_counts,
+)
 from casework.holidays.duedate import DueDateError, compute_due, parse_start
+from casework.organisation.models import Unit
 from casework.rules.clocks import RULES
+from casework.rules.lifecycle import STATE_LABELS, TRANSITIONS, State, available_actions
+
+from . import forms as F
+from .action_forms import ACTIONS, make_form
+
+
+def _case_or_404(user, case_id: int) -> Case:
+    try:
+        return case_get(user, case_id=case_id)
+    except NotFound:
+        raise Http404("没有找到该案件")
+
+
+class FilterForm(djforms.Form):
+    number = djforms.CharField(label="案件编号", required=False, max_length=40)
+    name = djforms.CharField(label="信访人", required=False, max_length=100)
+    category = djforms.CharField(label="分类", required=False, max_length=60)
+    unit_id = djforms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label="当前单位", required=False)
+    state = djforms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + [(s.value, l) for s, l in STATE_LABELS.items()])
+    received_from = djforms.DateField(label="收到日期自", required=False, widget=F.DATE)
+    received_to = djforms.DateField(label="至", required=False, widget=F.DATE)
+    urgency = djforms.ChoiceField(label="紧急程度", required=False, choices=[
+        ("", "全部"), ("overdue", "已超期"), ("soon", "即将到期"), ("open", "在办")])
+
+    def clean(self):
+        d = super().clean()
+        if d.get("received_from") and d.get("received_to") and d["received_to"] < d["received_from"]:
+            self.add_error("received_to", "结束日期不能早于开始日期")
+        return d
 
 
 @login_required
 def home(request):
-    page = Paginator(cases_for_work(request.user, query=request.GET.get("q", "").strip()), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/home.html", {"page": page, "today": timezone.localdate()})
+    """My work: the cases of my units by urgency, with their deadline badges."""
+    form = FilterForm(request.GET or None)
+    filters = CaseFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = CaseFilters(
+            number=d["number"], name=d["name"], category=d["category"],
+            unit_id=d["unit_id"].pk if d["unit_id"] else None, state=d["state"],
+            received_from=d["received_from"], received_to=d["received_to"], urgency=d["urgency"],
+        )
+    page = Paginator(cases_search(request.user, filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/home.html", {
+        "page": page, "form": form, "counts": work_counts(request.user), "today": timezone.localdate(),
+        "soon": timezone.localdate() + dt.timedelta(days=3), "query": query.urlencode(),
+        "supervisions": supervisions_for_unit_staff(request.user)[:20],
+    })
 
 
 @login_required
 def case_detail(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    return render(request, "web/case_detail.html", _workspace_context(request, case))
+
+
+def _workspace_context(request, case, failed: tuple[str, object] | None = None) -> dict:
+    roles = roles_on_case(request.user, case)
+    allowed = [t for t in available_actions(State(case.state), roles) if t.action in ACTIONS]
+    action_forms = []
+    for t in allowed:
+        form = failed[1] if failed and failed[0] == t.action else make_form(t.action, case)
+        action_forms.append({"t": t, "form": form, "danger": ACTIONS[t.action].danger, "open": bool(failed and failed[0] == t.action)})
+    from casework.cases.actions import clocks_for_case
+
+    return {
+        "case": case,
+        "show": disclosure(request.user, case),
+        "clocks": clocks_for_case(case),
+        "events": case_timeline(case),
+        "actions": action_forms,
+        "labels": {k: t.label for k, t in TRANSITIONS.items()},
+        "supervise_form": F.SuperviseForm(prefix="supervise") if "supervisor" in roles else None,
+        "recuse_form": F.RecuseForm(prefix="recuse"),
+        "supervisions": case.supervisions.select_related("to_unit", "issuing_unit"),
+        "answer_form": F.SupervisionAnswerForm(prefix="answer"),
+        "today": timezone.localdate(),
+        "soon": timezone.localdate() + dt.timedelta(days=3),
+        "documents": _documents(case),
+    }
+
+
+def _documents(case):
     try:
-        case = case_get(request.user, case_id=case_id)
+        from casework.documents.from_case import documents_for_case
+    except ImportError:
+        return []
+    return documents_for_case(case)
+
+
+@login_required
+@require_POST
+def case_act(request, case_id: int, action: str):
+    """Run one lifecycle action from the workspace; errors go back beside their fields."""
+    case = _case_or_404(request.user, case_id)
+    if action not in ACTIONS:
+        raise Http404("没有这个操作")
+    form = make_form(action, case, request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action].call(request.user, case, form.cleaned_data)
+        except CaseworkError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, f"已{TRANSITIONS[action].label}")
+            try:
+                return redirect("case_detail", case_id=case.pk)
+            except NotFound:  # pragma: no cover
+                return redirect("home")
+    case = _case_or_404(request.user, case_id)
+    return render(request, "web/case_detail.html", _workspace_context(request, case, (action, form)), status=400)
+
+
+def _add_error(form, e: CaseworkError) -> None:
+    field = e.field if e.field in form.fields else None
+    if field is None and e.field:
+        # "complainants.0.name" and the like: attach to the first part that is a field
+        head = e.field.split(".")[0]
+        field = head if head in form.fields else None
+    form.add_error(field, e.message)
+
+
+@login_required
+@require_POST
+def case_recuse(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    form = F.RecuseForm(request.POST, prefix="recuse")
+    if form.is_valid():
+        try:
+            A.case_recuse(request.user, case_id=case.pk, reason=form.cleaned_data["reason"])
+        except CaseworkError as e:
+            messages.error(request, e.message)
+            return redirect("case_detail", case_id=case.pk)
+        messages.success(request, f"您已回避案件 {case.number}，今后不再显示该案件")
+        return redirect("home")
+    messages.error(request, "请填写回避理由")
+    return redirect("case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_supervise(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    form = F.SuperviseForm(request.POST, prefix="supervise")
+    if form.is_valid():
+        try:
+            notice = A.supervision_issue(request.user, case_id=case.pk, instruction=form.cleaned_data["instruction"],
+                                         days=form.cleaned_data["days"])
+        except CaseworkError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, f"已发出督办通知 {notice.number}，答复期限 {notice.due_on:%Y-%m-%d}")
+    else:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{', '.join(errs)}" for f, errs in form.errors.items()))
+    return redirect("case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def supervision_answer(request, notice_id: int):
+    notice = SupervisionNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("没有找到该督办通知")
+    form = F.SupervisionAnswerForm(request.POST, prefix="answer")
+    try:
+        if not form.is_valid():
+            raise CaseworkError("invalid", "请填写办理情况")
+        A.supervision_answer(request.user, notice_id=notice.pk, answer=form.cleaned_data["answer"])
     except NotFound:
-        raise Http404("没有找到该案件")
-    return render(
-        request,
-        "web/case_detail.html",
-        {
-            "case": case,
-            "show": disclosure(request.user, case),
-            "clocks": clocks_for_case(case),
-            "events": case_timeline(case),
-        },
-    )
+        raise Http404("没有找到该督办通知")
+    except CaseworkError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已答复督办通知")
+    return redirect("case_detail", case_id=notice.case_id)
+
+
+@login_required
+def supervision(request):
+    """Supervisor board: what is overdue or due soon in my jurisdiction, by unit; timeliness and satisfaction."""
+    return render(request, "web/supervision.html", supervision_board(request.user))
 
 
 @login_required

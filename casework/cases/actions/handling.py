@@ -10,7 +10,7 @@ from casework.rules.lifecycle import Role
 from ..errors import InvalidInput
 from ..models import Case, CaseUnitRelation
 from .common import acting_on, active_unit, holds_role, link_unit, not_respondent, text
-from .transition import case_transition
+from .transition import action_date, case_transition
 
 STEP_KINDS = {"contact": "联系信访人", "investigation": "调查核实", "hearing_of_views": "听取意见", "coordination": "协调会商", "other": "其他"}
 
@@ -117,7 +117,12 @@ def case_reply(
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in params.items()}
         if received_on is not None:
             data["received_on"] = _received(received_on, on)
-        case_transition(actor, case, "reply", on=on, params=params, changes={"outcome": outcome}, data=data)
+        day = action_date(on, not_before=case.last_event_on)
+        on_time = case.due_on is None or case.due_rule != "handling" or day <= case.due_on
+        case_transition(
+            actor, case, "reply", on=day, params=params, data=data,
+            changes={"outcome": outcome, "replied_on": day, "replied_on_time": on_time},
+        )
         return case
 
 

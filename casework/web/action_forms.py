@@ -1,0 +1,76 @@
+"""Which form and which action function serve each lifecycle action in the staff UI.
+
+The workspace shows, for the person looking, exactly the actions the lifecycle
+table allows in the case's state for their roles (``available_actions``);
+this module only says how to ask for the inputs and whom to call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from casework.cases import actions as A
+from casework.cases.access import case_get
+
+from . import forms as F
+
+
+@dataclass(frozen=True)
+class ActionUI:
+    form: type
+    call: Callable  # (user, case, cleaned_data) -> None
+    danger: bool = False
+
+
+def _pk(obj):
+    return obj.pk if obj is not None else None
+
+
+def _merge(user, case, d):
+    target = case_get(user, number=d["into_number"].strip())
+    A.case_merge(user, case_id=case.pk, into_case_id=target.pk, on=d.get("on"))
+
+
+ACTIONS: dict[str, ActionUI] = {
+    "forward": ActionUI(F.ForwardForm, lambda u, c, d: A.case_forward(
+        u, case_id=c.pk, to_unit_id=d["to_unit_id"].pk, note=d["note"], on=d.get("on"))),
+    "accept": ActionUI(F.AcceptForm, lambda u, c, d: A.case_accept(
+        u, case_id=c.pk, accountable_official_id=_pk(d.get("accountable_official_id")), note=d["note"], on=d.get("on"))),
+    "object": ActionUI(F.ReasonForm, lambda u, c, d: A.case_object(u, case_id=c.pk, reason=d["reason"], on=d.get("on"))),
+    "redirect": ActionUI(F.RedirectForm, lambda u, c, d: A.case_redirect(
+        u, case_id=c.pk, route=d["route"], reason=d["reason"], on=d.get("on"))),
+    "assign": ActionUI(F.AssignForm, lambda u, c, d: A.case_assign(
+        u, case_id=c.pk, lead_unit_id=_pk(d.get("lead_unit_id")),
+        accountable_official_id=_pk(d.get("accountable_official_id")),
+        co_unit_ids=[x.pk for x in d.get("co_unit_ids") or []], on=d.get("on"))),
+    "record_step": ActionUI(F.StepForm, lambda u, c, d: A.case_record_step(
+        u, case_id=c.pk, note=d["note"], kind=d["kind"], on=d.get("on"))),
+    "request_extension": ActionUI(F.ExtensionRequestForm, lambda u, c, d: A.case_request_extension(
+        u, case_id=c.pk, days=d["days"], reason=d["reason"], on=d.get("on"))),
+    "approve_extension": ActionUI(F.ExtensionApproveForm, lambda u, c, d: A.case_approve_extension(
+        u, case_id=c.pk, days=d.get("days"), on=d.get("on"))),
+    "reply": ActionUI(F.ReplyForm, lambda u, c, d: A.case_reply(
+        u, case_id=c.pk, outcome=d["outcome"], reasons=d["reasons"], opinion=d["opinion"],
+        legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
+    "request_review": ActionUI(F.ReviewRequestForm, lambda u, c, d: A.case_request_review(
+        u, case_id=c.pk, review_unit_id=d["review_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
+    "decide_review": ActionUI(F.DecideReviewForm, lambda u, c, d: A.case_decide_review(
+        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], received_on=d.get("received_on"), on=d.get("on"))),
+    "request_rereview": ActionUI(F.RereviewRequestForm, lambda u, c, d: A.case_request_rereview(
+        u, case_id=c.pk, rereview_unit_id=d["rereview_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
+    "start_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_start_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
+    "end_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_end_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
+    "decide_rereview": ActionUI(F.DecisionForm, lambda u, c, d: A.case_decide_rereview(
+        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], on=d.get("on"))),
+    "withdraw": ActionUI(F.ReasonForm, lambda u, c, d: A.case_withdraw(u, case_id=c.pk, reason=d["reason"], on=d.get("on")), danger=True),
+    "merge": ActionUI(F.MergeForm, _merge, danger=True),
+}
+
+
+def make_form(action: str, case, data=None):
+    ui = ACTIONS[action]
+    kwargs = {"prefix": action}
+    if ui.form in (F.AcceptForm, F.AssignForm):
+        kwargs["case"] = case
+    return ui.form(data, **kwargs)

@@ -1,0 +1,225 @@
+"""Forms for every staff action. Field names are the action's keyword arguments,
+so an error the action raises (``CaseworkError.field``) lands beside its field."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+from casework.cases.models import Channel
+from casework.organisation.models import Membership, Unit
+from casework.rules.clocks import MAX_EXTENSION_DAYS
+from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, Role
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class OnForm(forms.Form):
+    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="默认为今天；补录纸质材料时填写实际日期")
+
+
+def unit_choice(label="单位", required=True, queryset=None):
+    return forms.ModelChoiceField(
+        queryset=queryset if queryset is not None else Unit.objects.filter(is_active=True).select_related("jurisdiction"),
+        label=label, required=required,
+    )
+
+
+class ForwardForm(OnForm):
+    to_unit_id = unit_choice("转送至")
+    note = forms.CharField(label="转送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReasonForm(OnForm):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RedirectForm(OnForm):
+    route = forms.ChoiceField(label="应当告知的法定途径", choices=[(k.value, v) for k, v in ROUTE_LABELS.items()])
+    reason = forms.CharField(label="告知理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class MergeForm(OnForm):
+    into_number = forms.CharField(label="并入案件编号", max_length=40, help_text="正在办理的原信访事项")
+
+
+def officials_of(unit):
+    return forms.ModelChoiceField(
+        queryset=_officials(unit), label="包案领导", required=False,
+    )
+
+
+def _officials(unit):
+    from django.contrib.auth import get_user_model
+
+    ids = Membership.objects.filter(role=Role.ACCOUNTABLE_OFFICIAL, unit=unit).values("user_id") if unit else []
+    return get_user_model().objects.filter(pk__in=ids)
+
+
+class AcceptForm(OnForm):
+    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label="包案领导", required=False)
+    note = forms.CharField(label="受理说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["accountable_official_id"].queryset = _officials(case.current_unit)
+
+
+class AssignForm(OnForm):
+    lead_unit_id = unit_choice("主办单位", required=False)
+    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label="包案领导", required=False)
+    co_unit_ids = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True), label="协办单位", required=False
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        ids = Membership.objects.filter(role=Role.ACCOUNTABLE_OFFICIAL).values("user_id")
+        self.fields["accountable_official_id"].queryset = get_user_model().objects.filter(pk__in=ids)
+
+
+class StepForm(OnForm):
+    kind = forms.ChoiceField(label="环节", choices=[
+        ("contact", "联系信访人"), ("investigation", "调查核实"), ("hearing_of_views", "听取意见"),
+        ("coordination", "协调会商"), ("other", "其他")])
+    note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ExtensionRequestForm(OnForm):
+    days = forms.IntegerField(label="延长天数", min_value=1, max_value=MAX_EXTENSION_DAYS,
+                              help_text=f"不超过 {MAX_EXTENSION_DAYS} 日（第三十四条）")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ExtensionApproveForm(OnForm):
+    days = forms.IntegerField(label="批准延长天数", min_value=1, max_value=MAX_EXTENSION_DAYS, required=False,
+                              help_text="不填则按申请天数批准")
+
+
+OUTCOMES = [(k.value, v) for k, v in OUTCOME_LABELS.items()]
+
+
+class ReplyForm(OnForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=OUTCOMES, widget=forms.RadioSelect)
+    reasons = forms.CharField(label="事实和理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    opinion = forms.CharField(label="处理意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    legal_basis = forms.CharField(label="法律法规依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    received_on = forms.DateField(label="送达日期", required=False, widget=DATE, help_text="复查申请期自收到之日起算")
+
+
+class ReviewRequestForm(OnForm):
+    review_unit_id = unit_choice("复查机关")
+    reason = forms.CharField(label="复查请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class RereviewRequestForm(OnForm):
+    rereview_unit_id = unit_choice("复核机关")
+    reason = forms.CharField(label="复核请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DecisionForm(OnForm):
+    outcome = forms.ChoiceField(label="结果", choices=OUTCOMES, widget=forms.RadioSelect)
+    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class DecideReviewForm(DecisionForm):
+    received_on = forms.DateField(label="送达日期", required=False, widget=DATE, help_text="复核申请期自收到之日起算")
+
+
+class NoteForm(OnForm):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(label="回避理由", max_length=200)
+
+
+class SuperviseForm(forms.Form):
+    instruction = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    days = forms.IntegerField(label="期限（工作日）", min_value=1, max_value=60, initial=5)
+
+
+class SupervisionAnswerForm(forms.Form):
+    answer = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+# -- intake -----------------------------------------------------------------------
+
+
+class ComplainantForm(forms.Form):
+    name = forms.CharField(label="姓名（名称）", max_length=100)
+    address = forms.CharField(label="住址", max_length=200)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+
+
+ComplainantFormSet = forms.formset_factory(
+    ComplainantForm, extra=0, min_num=1, max_num=5, validate_min=True, validate_max=True,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+ROUTE_NEXT = [
+    ("", "暂不处理（仅登记）"),
+    ("forward", "转送有权处理的单位"),
+    ("accept", "本单位受理"),
+    ("redirect", "告知通过其他法定途径解决"),
+]
+
+
+class IntakeForm(forms.Form):
+    unit_id = forms.ModelChoiceField(queryset=Unit.objects.none(), label="登记单位")
+    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.VISIT)
+    received_on = forms.DateField(label="收到日期", required=False, widget=DATE, help_text="默认为今天")
+    group_size = forms.IntegerField(label="人数", min_value=1, required=False, help_text="集体访时填写总人数")
+    title = forms.CharField(label="标题", max_length=200, required=False, help_text="不填则取投诉请求开头")
+    request = forms.CharField(label="投诉请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    facts_reasons = forms.CharField(label="事实和理由", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    category = forms.CharField(label="事项分类", max_length=60, required=False)
+    respondent_unit_ids = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True), label="被投诉单位", required=False,
+        help_text="被投诉单位看不到信访人信息和材料（第三十条第三款）",
+    )
+    respondent_text = forms.CharField(label="被投诉对象（其他）", max_length=200, required=False)
+    attachments = MultipleFileField(label="附件", required=False, help_text="PDF、图片、Word 或文本，每个不超过 10 MB")
+    next_step = forms.ChoiceField(label="登记后", choices=ROUTE_NEXT, required=False)
+    to_unit_id = unit_choice("转送至", required=False)
+    route = forms.ChoiceField(label="法定途径", choices=[("", "—")] + [(k.value, v) for k, v in ROUTE_LABELS.items()], required=False)
+    route_reason = forms.CharField(label="告知理由", max_length=2000, required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_id"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        if len(units) == 1:
+            self.fields["unit_id"].initial = units[0].pk
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("next_step")
+        if step == "forward" and not data.get("to_unit_id"):
+            self.add_error("to_unit_id", "请选择转送单位")
+        if step == "redirect":
+            if not data.get("route"):
+                self.add_error("route", "请选择法定途径")
+            if not (data.get("route_reason") or "").strip():
+                self.add_error("route_reason", "请填写告知理由")
+        return data
+
+

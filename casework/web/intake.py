@@ -1,0 +1,81 @@
+"""The intake desk: register a walk-in, letter or phone case in one screen, then route it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from casework.cases import actions as A
+from casework.cases.errors import CaseworkError
+from casework.organisation.models import Unit
+from casework.rules.lifecycle import Role
+
+from . import forms as F
+from .views import _add_error
+
+
+def _intake_units(user):
+    return list(Unit.objects.filter(memberships__user=user, memberships__role=Role.INTAKE_CLERK, is_active=True).distinct())
+
+
+@login_required
+def intake(request):
+    units = _intake_units(request.user)
+    if not units:
+        return render(request, "web/intake.html", {"no_units": True}, status=403)
+    if request.method == "POST":
+        form = F.IntakeForm(request.POST, request.FILES, units=units)
+        people = F.ComplainantFormSet(request.POST, prefix="p")
+        if form.is_valid() & people.is_valid():
+            d = form.cleaned_data
+            try:
+                registered = A.case_register(
+                    request.user, unit_id=d["unit_id"].pk, channel=d["channel"], received_on=d["received_on"],
+                    complainants=[A.PersonData(**p) for p in people.cleaned_data if p],
+                    group_size=d["group_size"], title=d["title"], request=d["request"],
+                    facts_reasons=d["facts_reasons"], category=d["category"],
+                    respondent_unit_ids=[u.pk for u in d["respondent_unit_ids"]],
+                    respondent_text=d["respondent_text"], attachments=d["attachments"],
+                )
+            except CaseworkError as e:
+                if e.field and e.field.startswith("complainants"):
+                    people._non_form_errors = people.error_class([e.message])
+                else:
+                    _add_error(form, e)
+            else:
+                case = registered.case
+                request.session["just_registered"] = {"case_id": case.pk, "code": registered.access_code}
+                _route(request, case, d)
+                return redirect("registered", case_id=case.pk)
+        status = 400
+    else:
+        form = F.IntakeForm(units=units)
+        people = F.ComplainantFormSet(prefix="p", initial=[{}])
+        status = 200
+    return render(request, "web/intake.html", {"form": form, "people": people}, status=status)
+
+
+def _route(request, case, d) -> None:
+    """The route decision taken at the desk, as its own action (its own event) after registering."""
+    step = d.get("next_step")
+    try:
+        if step == "forward":
+            A.case_forward(request.user, case_id=case.pk, to_unit_id=d["to_unit_id"].pk, on=d["received_on"])
+        elif step == "accept":
+            A.case_accept(request.user, case_id=case.pk, on=d["received_on"])
+        elif step == "redirect":
+            A.case_redirect(request.user, case_id=case.pk, route=d["route"], reason=d["route_reason"], on=d["received_on"])
+    except CaseworkError as e:
+        messages.warning(request, f"已登记，但未能完成后续操作：{e.message}。请在案件页面继续办理。")
+
+
+@login_required
+def registered(request, case_id: int):
+    """Once: the number and the access code to give the complainant, and the receipt."""
+    from .views import _case_or_404
+
+    case = _case_or_404(request.user, case_id)
+    shown = request.session.pop("just_registered", None)
+    code = shown["code"] if shown and shown.get("case_id") == case.pk else None
+    return render(request, "web/registered.html", {"case": case, "code": code})

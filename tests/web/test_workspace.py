@@ -1,0 +1,137 @@
+"""The staff workspace: intake desk, my work, case workspace actions, supervision board."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from casework.audit.models import Event
+from casework.cases.models import Case, SupervisionNotice
+from tests.conftest import register
+
+
+def intake_post(world, **over):
+    data = {
+        "p-TOTAL_FORMS": "1", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "1", "p-MAX_NUM_FORMS": "5",
+        "p-0-name": "王五", "p-0-address": "甲镇东村1号", "p-0-phone": "13700000000",
+        "unit_id": world.town_a_office.pk, "channel": "visit", "request": "请求解决漏水",
+        "facts_reasons": "楼上漏水三个月", "category": "城乡建设", "next_step": "",
+    }
+    data.update(over)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_intake_registers_forwards_and_shows_the_code_once(client, world):
+    """Art 19, 22: register at the desk and forward in one screen; the access code is shown once."""
+    client.force_login(world.clerk_a)
+    r = client.post("/intake/", intake_post(world, next_step="forward", to_unit_id=world.county_housing.pk))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    case = Case.objects.get()
+    assert case.state == "forwarded" and case.current_unit == world.county_housing
+    page = client.get(r["Location"]).content.decode()
+    assert case.number in page and "查询码" in page and 'data-testid="access-code"' in page
+    assert 'data-testid="access-code"' not in client.get(r["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    "over, field_text",
+    [
+        ({"p-0-address": ""}, "住址"),
+        ({"request": ""}, "投诉请求"),
+        ({"next_step": "forward"}, "请选择转送单位"),
+        ({"p-TOTAL_FORMS": "6", **{f"p-{i}-name": f"代表{i}" for i in range(1, 6)},
+          **{f"p-{i}-address": "甲镇" for i in range(1, 6)}}, "5"),
+    ],
+)
+def test_intake_errors_are_shown_and_nothing_is_written(client, world, over, field_text):
+    client.force_login(world.clerk_a)
+    r = client.post("/intake/", intake_post(world, **over))
+    assert r.status_code == 400 and field_text in r.content.decode()
+    assert Case.objects.count() == 0 and Event.objects.count() == 0
+
+
+def test_intake_refuses_wrong_attachment_type_beside_the_field(client, world):
+    client.force_login(world.clerk_a)
+    bad = SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/octet-stream")
+    r = client.post("/intake/", {**intake_post(world), "attachments": bad})
+    assert r.status_code == 400 and "类型不支持" in r.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_workspace_offers_only_the_actions_the_table_allows_and_runs_them(client, world):
+    # given a forwarded case at the housing bureau
+    case = register(world).case
+    client.force_login(world.clerk_a)
+    client.post(f"/cases/{case.pk}/act/forward/", {"forward-to_unit_id": world.county_housing.pk})
+    client.force_login(world.housing_handler)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "/act/accept/" in page and "/act/reply/" not in page
+    # when the handler accepts and then replies without a legal basis
+    assert client.post(f"/cases/{case.pk}/act/accept/", {}).status_code == 302
+    r = client.post(f"/cases/{case.pk}/act/reply/", {"reply-outcome": "supported", "reply-reasons": "属实", "reply-opinion": "修复"})
+    # then the error stands beside the field and nothing changed
+    assert r.status_code == 400 and "法律法规依据" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    ok = client.post(f"/cases/{case.pk}/act/reply/", {"reply-outcome": "supported", "reply-reasons": "属实",
+                                                       "reply-opinion": "修复", "reply-legal_basis": "《公路法》第四十三条"})
+    assert ok.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "replied" and case.replied_on_time is True
+
+
+def test_action_refused_by_the_domain_shows_its_message(client, world):
+    """Art 34: an extension of more than 30 days is refused."""
+    case = register(world).case
+    client.force_login(world.handler_a)
+    client.post(f"/cases/{case.pk}/act/accept/", {})
+    r = client.post(f"/cases/{case.pk}/act/request_extension/", {"request_extension-days": "45", "request_extension-reason": "复杂"})
+    assert r.status_code == 400 and "30" in r.content.decode()
+    assert Event.objects.filter(case=case, verb="request_extension").count() == 0
+
+
+def test_other_township_gets_404_on_workspace_and_actions(client, world):
+    case = register(world).case
+    client.force_login(world.clerk_b)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/cases/{case.pk}/act/forward/", {"forward-to_unit_id": world.county_housing.pk}).status_code == 404
+    case.refresh_from_db()
+    assert case.state == "registered"
+
+
+def test_my_work_filters_by_urgency_and_name(client, world):
+    long_ago = timezone.localdate() - dt.timedelta(days=80)
+    old = register(world, received_on=long_ago).case
+    from casework.cases.actions import case_accept
+
+    case_accept(world.handler_a, case_id=old.pk, on=long_ago)
+    fresh = register(world, complainants=[{"name": "赵六", "address": "甲镇"}]).case
+    client.force_login(world.handler_a)
+    overdue = client.get("/", {"urgency": "overdue"}).content.decode()
+    assert old.number in overdue and fresh.number not in overdue
+    by_name = client.get("/", {"name": "赵六"}).content.decode()
+    assert fresh.number in by_name and old.number not in by_name
+
+
+def test_supervisor_board_notice_and_answer(client, world):
+    """督办: a supervisor above issues a notice with its own deadline; the unit answers."""
+    long_ago = timezone.localdate() - dt.timedelta(days=80)
+    case = register(world, received_on=long_ago).case
+    from casework.cases.actions import case_accept
+
+    case_accept(world.handler_a, case_id=case.pk, on=long_ago)
+    client.force_login(world.supervisor)
+    board = client.get("/supervision/").content.decode()
+    assert case.number in board and "甲镇信访办" in board
+    r = client.post(f"/cases/{case.pk}/supervise/", {"supervise-instruction": "三日内办结", "supervise-days": "3"})
+    assert r.status_code == 302
+    notice = SupervisionNotice.objects.get()
+    assert notice.to_unit == world.town_a_office and notice.due_on > timezone.localdate()
+    client.force_login(world.clerk_b)
+    assert client.post(f"/supervision/{notice.pk}/answer/", {"answer-answer": "x"}).status_code == 404
+    client.force_login(world.handler_a)
+    client.post(f"/supervision/{notice.pk}/answer/", {"answer-answer": "已约谈施工方，周五前修复"})
+    notice.refresh_from_db()
+    assert notice.answered_on == timezone.localdate()
+    assert Event.objects.filter(case=case, verb__in=["supervise", "supervision_answer"]).count() == 2
