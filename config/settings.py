@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "casework.demo",
     "casework.web",
     "casework.api",
+    "casework.portal",
     "ninja",
     "django_htmx",
 ]

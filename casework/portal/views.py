@@ -1,0 +1,159 @@
+"""The public portal (phone first): submit, follow with number + access code, ask for review, rate.
+
+Access to a case is proven once per session with its number and access code;
+wrong codes are rate-limited per client and never say whether a number exists.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from casework.audit.models import Event
+from casework.cases import actions as A
+from casework.cases.actors import Actor
+from casework.cases.errors import CaseworkError
+from casework.cases.models import Case
+from casework.organisation.models import Unit, UnitKind
+from casework.rules.lifecycle import TRANSITIONS, State
+
+from . import throttle
+from .forms import LookupForm, RateForm, ReviewForm, SubmitForm
+
+SESSION_KEY = "portal_cases"
+PUBLIC_VERBS = {
+    "register": "已登记", "forward": "已转送有权处理的单位", "object": "接收单位提出异议，重新确定办理单位",
+    "redirect": "已告知通过其他法定途径解决", "accept": "已受理", "approve_extension": "办理期限延长",
+    "reply": "已出具处理意见书", "request_review": "已申请复查", "decide_review": "已出具复查意见",
+    "request_rereview": "已申请复核", "start_hearing": "复核听证", "end_hearing": "听证结束",
+    "decide_rereview": "已出具复核意见", "withdraw": "已撤回", "merge": "已并入正在办理的信访事项",
+    "expire_window": "已结案", "rate": "已评价",
+}
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def submit(request):
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                r = A.case_register(
+                    Actor(kind="complainant"), unit_id=d["unit_id"].pk, channel="web",
+                    complainants=[A.PersonData(d["name"], d["address"], d["phone"])],
+                    request=d["request"], facts_reasons=d["facts_reasons"], attachments=d["attachments"],
+                )
+            except CaseworkError as e:
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                _grant(request, r.case)
+                return render(request, "portal/submitted.html", {"case": r.case, "code": r.access_code})
+        return render(request, "portal/submit.html", {"form": form}, status=400)
+    return render(request, "portal/submit.html", {"form": SubmitForm()})
+
+
+def lookup(request):
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        if throttle.blocked(request):
+            form.is_valid()
+            form.add_error(None, "尝试次数过多，请 15 分钟后再试。")
+            return render(request, "portal/lookup.html", {"form": form}, status=429)
+        if form.is_valid():
+            case = Case.objects.filter(number=form.cleaned_data["number"].strip()).first()
+            if case is not None and A.access_code_matches(case, form.cleaned_data["code"]):
+                _grant(request, case)
+                return redirect("portal_case", number=case.number)
+            throttle.record_failure(request)
+            form.add_error(None, "案件编号或查询码不正确。")
+        return render(request, "portal/lookup.html", {"form": form}, status=400)
+    return render(request, "portal/lookup.html", {"form": LookupForm()})
+
+
+def _grant(request, case: Case) -> None:
+    ids = set(request.session.get(SESSION_KEY, []))
+    ids.add(case.pk)
+    request.session[SESSION_KEY] = sorted(ids)
+
+
+def _case_for(request, number: str) -> Case:
+    case = Case.objects.select_related("current_unit__jurisdiction").filter(number=number).first()
+    if case is None or case.pk not in request.session.get(SESSION_KEY, []):
+        raise Http404("请先凭案件编号和查询码查询")
+    return case
+
+
+def _higher_units(case: Case) -> list[Unit]:
+    """The petition offices above the current unit: where review or re-review is asked (Art 35, 36)."""
+    j = case.current_unit.jurisdiction
+    ancestors = [int(p) for p in j.path.strip("/").split("/") if p][:-1]
+    return list(Unit.objects.filter(jurisdiction_id__in=ancestors, kind=UnitKind.PETITION_OFFICE, is_active=True)
+                .select_related("jurisdiction").order_by("-jurisdiction__path"))
+
+
+def case_page(request, number: str, review_form=None, rate_form=None, status=200):
+    case = _case_for(request, number)
+    state = State(case.state)
+    events = Event.objects.filter(case=case, verb__in=PUBLIC_VERBS).order_by("id")
+    units = _higher_units(case)
+    can_review = state in TRANSITIONS["request_review"].sources
+    can_rereview = state in TRANSITIONS["request_rereview"].sources
+    window_open = case.due_on is not None and case.due_rule in {"review_request", "rereview_request"}
+    from django.utils import timezone
+
+    within = window_open and timezone.localdate() <= case.due_on
+    return render(request, "portal/case.html", {
+        "case": case, "events": [(e, PUBLIC_VERBS[e.verb]) for e in events],
+        "review_form": review_form or ReviewForm(units=units) if (can_review or can_rereview) and within else review_form,
+        "review_kind": "复查" if can_review else "复核",
+        "window_passed": (can_review or can_rereview) and not within,
+        "rate_form": rate_form or RateForm() if case.outcome and not case.satisfaction else rate_form,
+        "documents": _documents(case),
+    }, status=status)
+
+
+def _documents(case):
+    try:
+        from casework.documents.from_case import documents_for_case
+    except ImportError:
+        return []
+    return documents_for_case(case, public=True)
+
+
+@require_POST
+def request_review(request, number: str):
+    case = _case_for(request, number)
+    form = ReviewForm(request.POST, units=_higher_units(case))
+    if form.is_valid():
+        actor = Actor.complainant(case.pk)
+        try:
+            if State(case.state) in TRANSITIONS["request_review"].sources:
+                A.case_request_review(actor, case_id=case.pk, review_unit_id=form.cleaned_data["unit_id"].pk,
+                                      reason=form.cleaned_data["reason"])
+            else:
+                A.case_request_rereview(actor, case_id=case.pk, rereview_unit_id=form.cleaned_data["unit_id"].pk,
+                                        reason=form.cleaned_data["reason"])
+        except CaseworkError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("portal_case", number=case.number)
+    return case_page(request, number, review_form=form, status=400)
+
+
+@require_POST
+def rate(request, number: str):
+    case = _case_for(request, number)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            A.case_rate(Actor.complainant(case.pk), case_id=case.pk, satisfaction=form.cleaned_data["satisfaction"],
+                        comment=form.cleaned_data["comment"])
+        except CaseworkError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("portal_case", number=case.number)
+    return case_page(request, number, rate_form=form, status=400)

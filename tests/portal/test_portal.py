@@ -1,0 +1,91 @@
+"""The public portal: submit, look up with number + code, review within the window, rate once."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from casework.audit.models import Event
+from casework.cases.actions import case_accept, case_reply
+from casework.cases.models import Case
+from casework.portal.throttle import MAX_FAILURES
+from tests.conftest import register
+
+
+def replied_case(world, days_ago=5):
+    when = timezone.localdate() - dt.timedelta(days=days_ago)
+    r = register(world, received_on=when)
+    case_accept(world.handler_a, case_id=r.case.pk, on=when)
+    case_reply(world.handler_a, case_id=r.case.pk, outcome="partly", reasons="已核实", opinion="部分支持",
+               legal_basis="《信访工作条例》第三十二条", on=when)
+    return r
+
+
+def login(client, r):
+    return client.post("/portal/lookup/", {"number": r.case.number, "code": r.access_code})
+
+
+def test_citizen_submits_and_gets_number_and_code(client, world):
+    """Art 19, 21: the complainant files online and can follow the case."""
+    r = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "甲镇西街2号",
+                                        "request": "请求清理垃圾", "facts_reasons": "垃圾堆放一月未清"})
+    assert r.status_code == 200
+    case = Case.objects.get()
+    page = r.content.decode()
+    assert case.number in page and 'data-testid="access-code"' in page
+    assert case.channel == "web" and Event.objects.get(case=case).actor_kind == "complainant"
+
+
+def test_submit_without_address_says_so_and_writes_nothing(client, world):
+    r = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "",
+                                        "request": "x", "facts_reasons": "y"})
+    assert r.status_code == 400 and "住址" in r.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_wrong_code_gives_no_hint_and_is_rate_limited(client, world):
+    r = register(world)
+    wrong = client.post("/portal/lookup/", {"number": r.case.number, "code": "WRONGCODE"})
+    missing = client.post("/portal/lookup/", {"number": "NO-SUCH-1", "code": "WRONGCODE"})
+    assert wrong.status_code == missing.status_code == 400
+    assert "案件编号或查询码不正确" in wrong.content.decode() and "案件编号或查询码不正确" in missing.content.decode()
+    for _ in range(MAX_FAILURES):
+        client.post("/portal/lookup/", {"number": r.case.number, "code": "WRONGCODE"})
+    blocked = login(client, r)  # even the right code waits now
+    assert blocked.status_code == 429 and "15 分钟" in blocked.content.decode()
+
+
+def test_case_page_needs_the_code_first(client, world):
+    r = register(world)
+    assert client.get(f"/portal/case/{r.case.number}/").status_code == 404
+    assert login(client, r).status_code == 302
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "已登记" in page
+
+
+def test_review_within_30_days_then_rating_once(client, world):
+    """Art 35: review within 30 days of the reply; Art 21 ¶2: the rating is the complainant's, once."""
+    r = replied_case(world)
+    login(client, r)
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "申请复查" in page
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服处理意见"})
+    assert resp.status_code == 302
+    r.case.refresh_from_db()
+    assert r.case.state == "review" and r.case.current_unit == world.county_bureau
+    assert client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "unsatisfied"}).status_code == 302
+    again = client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "satisfied"})
+    assert again.status_code == 400 and "已经评价过" in again.content.decode()
+    r.case.refresh_from_db()
+    assert r.case.satisfaction == "unsatisfied"
+
+
+def test_review_after_the_window_is_refused(client, world):
+    """Art 35: 30 days from receipt; after that the request is refused and nothing changes."""
+    r = replied_case(world, days_ago=45)
+    login(client, r)
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "期限已过" in page
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服"})
+    assert resp.status_code == 400 and "已超过申请期限" in resp.content.decode()
+    r.case.refresh_from_db()
+    assert r.case.state == "replied"
