@@ -14,6 +14,14 @@ if $ci; then
   bash scripts/ci-services.sh
 fi
 make -s --no-print-directory install
+# axe-core for the accessibility checks in the browser tests (package-lock.json pins it).
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  elif $ci; then
+    echo "CI: npm is missing, cannot install axe-core" >&2; exit 1
+  fi
+fi
 
 # No `|| ...` after a pytest run: any non-zero exit, 5 (no tests ran) included, ends the script.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)

@@ -1,0 +1,131 @@
+"""The whole journey in a real browser: a clerk registers a walk-in case and forwards it,
+the handler accepts and replies, the citizen looks it up on a phone, requests review,
+and the reviewer decides (信访工作条例 Art 19, 22, 32, 35)."""
+
+import re
+
+import pytest
+
+from casework.cases.models import Case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def test_walk_in_to_review_decision(world, screen):
+    # given: the intake clerk at 甲镇 registers a walk-in and forwards it to the county housing bureau
+    clerk = screen("1-clerk")
+    clerk.login("clerk_a")
+    page = clerk.go("/intake/")
+    page.get_by_label("姓名（名称）").fill("张三")
+    page.get_by_label("住址").fill("甲镇幸福村3组")
+    page.get_by_label("联系电话").fill("13800000000")
+    page.get_by_label("投诉请求").fill("请求修复幸福村村道")
+    page.get_by_label("事实和理由").fill("村道损坏两年无人修理，雨天无法通行。")
+    page.get_by_label("事项分类").fill("城乡建设")
+    page.get_by_label("登记后").select_option("forward")
+    page.get_by_label("转送至").select_option(label="东县住房和城乡建设局")
+    clerk.shot("intake-filled")
+    page.get_by_role("button", name=re.compile("登记")).click()
+    code = page.get_by_test_id("access-code").inner_text().strip()
+    number = page.locator(".code").first.inner_text().strip()
+    clerk.shot("registered")
+    case = Case.objects.get(number=number)
+    assert case.state == "forwarded"
+
+    # when: the handler accepts and replies
+    handler = screen("2-handler")
+    handler.login("housing_handler")
+    handler.page.get_by_role("link", name=number).click()
+    handler.shot("workspace-forwarded")
+    handler.page.locator("summary", has_text="受理").click()
+    handler.page.get_by_role("button", name="受理").click()
+    handler.page.locator("summary", has_text="出具处理意见书").click()
+    form = handler.page.locator("form[action$='/act/reply/']")
+    form.get_by_label("部分支持").check()
+    form.get_by_label("事实和理由").fill("经现场核实，村道确有损坏。")
+    form.get_by_label("处理意见").fill("列入明年农村公路养护计划，先行修补坑洼路段。")
+    form.get_by_label("法律法规依据").fill("《农村公路建设管理办法》第二十五条")
+    handler.shot("reply-filled")
+    form.get_by_role("button", name="出具处理意见书").click()
+    handler.page.wait_for_selector("text=已答复")
+    handler.shot("replied")
+    case.refresh_from_db()
+    assert case.state == "replied" and case.outcome == "partly"
+
+    # then: the citizen, on a phone, looks it up and asks for review within 30 days
+    citizen = screen("3-citizen", **PHONE)
+    page = citizen.go("/portal/lookup/")
+    page.get_by_label("案件编号").fill(number)
+    page.get_by_label("查询码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_selector("[data-testid=state]")
+    citizen.shot("status")
+    assert page.get_by_test_id("state").inner_text() == "已答复"
+    page.get_by_label("向哪个机关申请").select_option(label="A市信访局")
+    page.get_by_label("请求和理由").fill("修补不能解决问题，请求整体修复。")
+    page.get_by_role("button", name="申请复查").click()
+    page.wait_for_selector("text=复查中")
+    citizen.shot("review-requested")
+
+    # and the reviewer at the city decides
+    reviewer = screen("4-reviewer")
+    reviewer.login("city_handler")
+    reviewer.go(f"/cases/{case.pk}/")
+    reviewer.page.locator("summary", has_text="出具复查意见").click()
+    form = reviewer.page.locator("form[action$='/act/decide_review/']")
+    form.get_by_label("不支持").check()
+    form.get_by_label("意见").fill("原处理意见并无不当，予以维持。")
+    form.get_by_role("button", name="出具复查意见").click()
+    reviewer.page.wait_for_selector("text=已复查")
+    reviewer.shot("review-decided")
+    case.refresh_from_db()
+    assert case.state == "reviewed" and case.outcome == "not_supported"
+
+
+def test_form_errors_appear_beside_the_field(world, screen):
+    clerk = screen("5-errors")
+    clerk.login("clerk_a")
+    page = clerk.go("/intake/")
+    page.get_by_label("姓名（名称）").fill("张三")
+    page.get_by_role("button", name=re.compile("登记")).click()
+    page.wait_for_selector(".error")
+    clerk.shot("intake-errors")
+    assert page.locator(".error").count() >= 3  # address, request, facts
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("path, who, phone", [
+    ("/accounts/login/", None, False),
+    ("/", "clerk_a", False),
+    ("/intake/", "clerk_a", False),
+    ("/supervision/", "supervisor", False),
+    ("/tools/due-date/?start=2026-11-30&rule=handling", "clerk_a", False),
+    ("/portal/", None, True),
+    ("/portal/submit/", None, True),
+    ("/portal/lookup/", None, True),
+])
+def test_key_pages_have_no_serious_accessibility_violations(world, screen, path, who, phone):
+    s = screen("axe", **(PHONE if phone else {}))
+    if who:
+        s.login(who)
+    s.go(path)
+    assert s.axe() == []
+
+
+def test_case_workspace_and_portal_case_are_accessible(world, screen):
+    from tests.conftest import register
+
+    r = register(world)
+    staff = screen("axe-case")
+    staff.login("clerk_a")
+    staff.go(f"/cases/{r.case.pk}/")
+    assert staff.axe() == []
+    citizen = screen("axe-portal-case", **PHONE)
+    page = citizen.go("/portal/lookup/")
+    page.get_by_label("案件编号").fill(r.case.number)
+    page.get_by_label("查询码").fill(r.access_code)
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_selector("[data-testid=state]")
+    assert citizen.axe() == []
