@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import intake, views
+from . import export, intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("intake/", intake.intake, name="intake"),
+    path("export.csv", export.export_csv, name="export_csv"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/registered/", intake.registered, name="registered"),
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="case_act"),

@@ -135,3 +135,14 @@ def test_supervisor_board_notice_and_answer(client, world):
     notice.refresh_from_db()
     assert notice.answered_on == timezone.localdate()
     assert Event.objects.filter(case=case, verb__in=["supervise", "supervision_answer"]).count() == 2
+
+
+def test_csv_export_streams_only_what_the_user_may_see(client, world):
+    mine = register(world).case
+    other = register(world, by="clerk_b", unit="town_b_office").case
+    client.force_login(world.clerk_a)
+    r = client.get("/export.csv")
+    body = b"".join(r.streaming_content).decode("utf-8-sig")
+    assert r["Content-Type"].startswith("text/csv")
+    assert mine.number in body and other.number not in body
+    assert body.splitlines()[0].startswith("案件编号")
