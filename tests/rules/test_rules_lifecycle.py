@@ -1,0 +1,416 @@
+"""The grievance lifecycle table and ``check`` (信访工作条例 2022, DESIGN.md lifecycle table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from casework.rules.calendar import HolidayCalendar
+from casework.rules.clocks import Happening, current_clock, derive_clocks
+from casework.rules.lifecycle import (
+    OPEN,
+    STATE_LABELS,
+    TERMINAL,
+    TRANSITIONS,
+    CaseFacts,
+    Role,
+    State,
+    TransitionRefused,
+    available_actions,
+    check,
+    reachable_from,
+)
+
+D = dt.date
+S = State
+R = Role
+CAL = HolidayCalendar.from_package()
+TODAY = D(2026, 3, 10)
+REPLY = {"outcome": "partly", "reasons": "事实和理由", "opinion": "处理意见", "legal_basis": "信访工作条例第32条"}
+
+
+def refused(action, facts, roles, params=None, on=TODAY) -> TransitionRefused:
+    with pytest.raises(TransitionRefused) as err:
+        check(action, facts, frozenset(roles), params or {}, on)
+    return err.value
+
+
+# -- the table ------------------------------------------------------------------------
+
+
+def test_every_transition_names_valid_states_roles_and_article():
+    """Every row of the lifecycle table (DESIGN.md; 信访工作条例) uses real states and roles
+    and cites the article it implements."""
+    # given every row; when it is read; then
+    for action, t in TRANSITIONS.items():
+        assert t.action == action
+        assert t.sources <= set(State), action
+        assert t.target is None or t.target in set(State), action
+        assert t.roles and t.roles <= set(Role), action
+        assert t.article.startswith("第") and "条" in t.article, action
+        assert t.label, action
+        assert all(callable(g) for g in t.guards), action
+
+
+def test_only_registration_creates_a_case_xinfang_art_22():
+    """信访工作条例 Art 22 「予以登记」: registration is the one way in, and it leads to REGISTERED."""
+    # given / when the transitions with no source state
+    creating = [t for t in TRANSITIONS.values() if not t.sources]
+    # then
+    assert [t.action for t in creating] == ["register"]
+    assert creating[0].target is S.REGISTERED
+
+
+def test_every_state_has_a_label_and_is_open_or_terminal():
+    """DESIGN lifecycle table (信访工作条例 Art 22-36): each state has a Chinese label and is open or
+    terminal, never both."""
+    # given / when / then
+    assert set(STATE_LABELS) == set(State)
+    assert OPEN | TERMINAL == set(State) and not OPEN & TERMINAL
+
+
+def test_every_state_is_reachable_from_registration():
+    """DESIGN lifecycle table (信访工作条例 Art 22-36): every state is reachable from REGISTERED."""
+    # given / when an independent walk of the table
+    seen, todo = {S.REGISTERED}, [S.REGISTERED]
+    while todo:
+        s = todo.pop()
+        for t in TRANSITIONS.values():
+            if s in t.sources and t.leads_to(s) not in seen:
+                seen.add(t.leads_to(s))
+                todo.append(t.leads_to(s))
+    # then
+    assert seen == set(State)
+    assert reachable_from(S.REGISTERED) == seen
+
+
+def test_terminal_states_cannot_be_left_xinfang_art_36_3():
+    """信访工作条例 Art 36 ¶3 「不再受理」: from FINAL, CLOSED and REDIRECTED no transition changes
+    the state (only the complainant's rating, Art 21 ¶2, is still possible)."""
+    # given / when the transitions out of terminal states; then none changes the state
+    for t in TRANSITIONS.values():
+        if t.sources & TERMINAL:
+            assert t.target is None, t.action
+    for s in TERMINAL:
+        assert reachable_from(s) == {s}
+
+
+def test_every_open_state_can_move_on():
+    """信访工作条例 Art 34-36 (every matter ends): each open state has a transition that changes the state."""
+    # given / when / then
+    for s in OPEN:
+        assert any(s in t.sources and t.leads_to(s) != s for t in TRANSITIONS.values()), s
+
+
+def test_hearing_must_end_before_the_rereview_decision_xinfang_art_36_2():
+    """信访工作条例 Art 36 ¶2: the re-review decision is taken after the hearing, not during it."""
+    # given a case in a hearing
+    facts = CaseFacts(S.HEARING)
+    # when
+    err = refused("decide_rereview", facts, {R.HANDLER}, {"outcome": "supported", "opinion": "维持"})
+    # then
+    assert err.code == "wrong_state"
+
+
+# -- the full procedure ----------------------------------------------------------------
+
+
+def test_full_procedure_from_registration_to_final_xinfang_art_22_to_36():
+    """信访工作条例 Art 22 (register), 23 (forward), 34 (accept, extend), 32 (reply), 35 (review),
+    36 (re-review with hearing, final), 21 ¶2 (rating): each step allowed for the right role."""
+    steps = [
+        ("register", {R.INTAKE_CLERK}, {}, S.REGISTERED),
+        ("forward", {R.INTAKE_CLERK}, {}, S.FORWARDED),
+        ("accept", {R.HANDLER}, {}, S.ACCEPTED),
+        ("assign", {R.ACCOUNTABLE_OFFICIAL}, {}, S.ACCEPTED),
+        ("record_step", {R.HANDLER}, {"note": "实地走访"}, S.ACCEPTED),
+        ("request_extension", {R.HANDLER}, {"reason": "需要鉴定", "extension_days": 30}, S.ACCEPTED),
+        ("approve_extension", {R.ACCOUNTABLE_OFFICIAL}, {"extension_days": 30}, S.ACCEPTED),
+        ("reply", {R.HANDLER}, REPLY, S.REPLIED),
+        ("rate", {R.COMPLAINANT}, {"satisfaction": "unsatisfied"}, S.REPLIED),
+        ("request_review", {R.COMPLAINANT}, {"reason": "不服"}, S.REVIEW),
+        ("decide_review", {R.ACCOUNTABLE_OFFICIAL}, {"outcome": "not_supported", "opinion": "维持"}, S.REVIEWED),
+        ("request_rereview", {R.COMPLAINANT}, {"reason": "不服"}, S.REREVIEW),
+        ("start_hearing", {R.HANDLER}, {}, S.HEARING),
+        ("end_hearing", {R.HANDLER}, {}, S.REREVIEW),
+        ("decide_rereview", {R.ACCOUNTABLE_OFFICIAL}, {"outcome": "not_supported", "opinion": "维持"}, S.FINAL),
+    ]
+    facts = CaseFacts(None)
+    for action, roles, params, expected in steps:
+        # given the facts so far; when
+        state = check(action, facts, frozenset(roles), params, TODAY)
+        # then
+        assert state is expected, action
+        facts = CaseFacts(
+            state,
+            extension_pending_days=params["extension_days"] if action == "request_extension" else 0,
+            extension_days_granted=30 if action == "approve_extension" or facts.extension_days_granted else 0,
+            replied=facts.replied or action == "reply",
+            rated=facts.rated or action == "rate",
+        )
+    assert facts.state in TERMINAL
+
+
+# -- refusals: wrong state, forbidden, invalid ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "action, state",
+    [
+        ("accept", S.REPLIED),  # Art 34: accepting is done once
+        ("reply", S.REGISTERED),  # Art 32: reply only on an accepted matter
+        ("request_review", S.ACCEPTED),  # Art 35: review needs a reply first
+        ("request_rereview", S.REPLIED),  # Art 36: re-review needs a review first
+        ("object", S.REGISTERED),  # Art 23 ¶3: only a forwarded matter can be objected to
+        ("start_hearing", S.REVIEW),  # Art 36 ¶2: hearings belong to re-review
+        ("withdraw", S.FINAL),  # Art 36 ¶3: final is final
+        ("request_review", S.CLOSED),
+        ("merge", S.ACCEPTED),  # Art 19 ¶3: merged on intake, not mid-handling
+        ("accept", None),  # nothing before registration
+        ("register", S.REGISTERED),  # a case is registered once
+    ],
+)
+def test_check_refuses_an_action_in_the_wrong_state(action, state):
+    """信访工作条例 Art 22-36: each action has the states it may be taken in; others are refused
+    with code ``wrong_state``."""
+    # given a person with every role
+    # when
+    err = refused(action, CaseFacts(state), set(Role))
+    # then
+    assert err.code == "wrong_state"
+    assert err.message and str(err) == err.message
+
+
+@pytest.mark.parametrize(
+    "action, state, roles",
+    [
+        ("accept", S.REGISTERED, {R.COMPLAINANT}),
+        ("approve_extension", S.ACCEPTED, {R.HANDLER}),  # Art 34: 「本机关、单位负责人批准」
+        ("decide_review", S.REVIEW, {R.COMPLAINANT, R.INTAKE_CLERK}),  # Art 35
+        ("rate", S.REPLIED, {R.HANDLER, R.ACCOUNTABLE_OFFICIAL, R.ADMINISTRATOR}),  # Art 21 ¶2: the complainant's
+        ("expire_window", S.REPLIED, {R.ADMINISTRATOR, R.SUPERVISOR}),  # only the deadline job
+        ("register", None, {R.SYSTEM}),
+        ("withdraw", S.ACCEPTED, set()),
+    ],
+)
+def test_check_refuses_the_wrong_role(action, state, roles):
+    """Who may take each action (信访工作条例 Art 21 ¶2, 34, 35): others get code ``forbidden``."""
+    # given a case in the right state and a person without the role
+    # when
+    err = refused(action, CaseFacts(state), roles)
+    # then
+    assert err.code == "forbidden"
+
+
+def test_check_order_state_then_role_then_guards():
+    """信访工作条例 Art 30 ¶3 spirit (disclose nothing to the wrong person): ``check`` tests the state
+    before the role and the role before the guards, so a guard's message never leaks."""
+    # given a complainant asking for an approval they cannot give, with bad parameters
+    facts = CaseFacts(S.ACCEPTED, extension_pending_days=0)
+    # when / then: the role is refused before the guard's "no pending request"
+    err = refused("approve_extension", facts, {R.COMPLAINANT}, {"extension_days": 99})
+    assert err.code == "forbidden" and "延" in err.message and "待批准" not in err.message
+    # and a wrong state is reported before the role
+    assert refused("approve_extension", CaseFacts(S.REPLIED), {R.COMPLAINANT}).code == "wrong_state"
+    assert refused("no_such_action", CaseFacts(S.REPLIED), set(Role)).code == "unknown_action"
+
+
+@pytest.mark.parametrize(
+    "action, state, roles, params, fragment",
+    [
+        ("reply", S.ACCEPTED, {R.HANDLER}, {**REPLY, "legal_basis": " "}, "法律法规依据"),  # Art 32
+        ("reply", S.ACCEPTED, {R.HANDLER}, {**REPLY, "outcome": "maybe"}, "处理结果"),  # Art 32
+        ("redirect", S.REGISTERED, {R.INTAKE_CLERK}, {"route": "petition", "reason": "x"}, "法定途径"),  # Art 31
+        ("redirect", S.REGISTERED, {R.INTAKE_CLERK}, {"route": "arbitration"}, "告知理由"),  # Art 31
+        ("object", S.FORWARDED, {R.HANDLER}, {}, "异议理由"),  # Art 23 ¶3 「说明理由」
+        ("merge", S.REGISTERED, {R.INTAKE_CLERK}, {}, "原信访事项"),  # Art 19 ¶3
+        ("withdraw", S.ACCEPTED, {R.COMPLAINANT}, {"reason": ""}, "撤回说明"),
+        ("record_step", S.ACCEPTED, {R.HANDLER}, {"note": None}, "办理情况"),
+        ("decide_review", S.REVIEW, {R.HANDLER}, {"outcome": "supported"}, "复查意见"),  # Art 35 书面答复
+    ],
+)
+def test_check_refuses_failed_guards_as_invalid(action, state, roles, params, fragment):
+    """Required contents (信访工作条例 Art 19, 23 ¶3, 31, 32, 35): missing or bad ones give ``invalid``."""
+    # given the right state and role but missing or bad contents
+    # when
+    err = refused(action, CaseFacts(state), roles, params)
+    # then
+    assert err.code == "invalid"
+    assert fragment in err.message
+
+
+# -- 信访工作条例 Art 34: extension ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", [31, 60, 0, -1, True, "30", 30.0, None])
+def test_extension_over_30_days_or_malformed_is_refused_xinfang_art_34(days):
+    """信访工作条例 Art 34 「不得超过30日」: a request for more than 30 days (or not a whole number
+    of days) is refused."""
+    # given
+    facts = CaseFacts(S.ACCEPTED)
+    # when
+    err = refused("request_extension", facts, {R.HANDLER}, {"reason": "需要鉴定", "extension_days": days})
+    # then
+    assert err.code == "invalid" and "30" in err.message
+
+
+@pytest.mark.parametrize("days", [1, 15, 30])
+def test_extension_up_to_30_days_may_be_requested_xinfang_art_34(days):
+    """信访工作条例 Art 34: 1 to 30 days may be requested."""
+    # given
+    facts = CaseFacts(S.ACCEPTED)
+    # when / then
+    assert check("request_extension", facts, {R.HANDLER}, {"reason": "需要鉴定", "extension_days": days}, TODAY) is S.ACCEPTED
+
+
+def test_second_extension_is_refused_xinfang_art_34():
+    """信访工作条例 Art 34: the handling period is extended once; even a 10-day extension after
+    a 10-day one is refused."""
+    # given an extension of 10 days already granted
+    facts = CaseFacts(S.ACCEPTED, extension_days_granted=10)
+    # when
+    err = refused("request_extension", facts, {R.HANDLER}, {"reason": "还需时间", "extension_days": 10})
+    # then
+    assert err.code == "invalid" and "一次" in err.message
+
+
+def test_request_while_one_is_pending_is_refused_xinfang_art_34():
+    """信访工作条例 Art 34: one extension request at a time."""
+    # given a pending request
+    facts = CaseFacts(S.ACCEPTED, extension_pending_days=20)
+    # when
+    err = refused("request_extension", facts, {R.HANDLER}, {"reason": "x", "extension_days": 5})
+    # then
+    assert err.code == "invalid" and "待批准" in err.message
+
+
+@pytest.mark.parametrize(
+    "facts, days, ok",
+    [
+        (CaseFacts(S.ACCEPTED), 10, False),  # nothing pending
+        (CaseFacts(S.ACCEPTED, extension_pending_days=20), 21, False),  # more than requested
+        (CaseFacts(S.ACCEPTED, extension_pending_days=20), 0, False),
+        (CaseFacts(S.ACCEPTED, extension_pending_days=20), 20, True),
+        (CaseFacts(S.ACCEPTED, extension_pending_days=20), 5, True),  # the official may approve less
+        (CaseFacts(S.ACCEPTED, extension_pending_days=30, extension_days_granted=10), 30, False),  # total > 30
+    ],
+)
+def test_approval_is_at_most_what_was_requested_and_30_in_total_xinfang_art_34(facts, days, ok):
+    """信访工作条例 Art 34: the 负责人 approves at most the days requested, never beyond 30 in total."""
+    # given the facts; when the official approves `days`
+    call = lambda: check("approve_extension", facts, {R.ACCOUNTABLE_OFFICIAL}, {"extension_days": days}, TODAY)
+    # then
+    if ok:
+        assert call() is S.ACCEPTED
+    else:
+        with pytest.raises(TransitionRefused) as err:
+            call()
+        assert err.value.code == "invalid"
+
+
+# -- 信访工作条例 Art 35, 36: request windows ---------------------------------------------------
+
+
+def _replied_case():
+    history = [
+        Happening("register", D(2026, 3, 2)),
+        Happening("accept", D(2026, 3, 5)),
+        Happening("reply", D(2026, 5, 6), {**REPLY, "received_on": D(2026, 5, 8)}),
+    ]
+    window = current_clock(derive_clocks(history, CAL))
+    return CaseFacts(S.REPLIED, replied=True, window_due=window.due.on), window
+
+
+def test_review_request_on_the_last_day_of_the_window_is_allowed_xinfang_art_35():
+    """信访工作条例 Art 35: within 30 days of receiving the reply (received 8 May 2026, the window
+    ends Mon 8 Jun because day 30 is a Sunday)."""
+    # given
+    facts, window = _replied_case()
+    assert window.name == "review_request" and window.due.on == D(2026, 6, 8)
+    # when
+    state = check("request_review", facts, {R.COMPLAINANT}, {"reason": "不服"}, D(2026, 6, 8))
+    # then
+    assert state is S.REVIEW
+
+
+def test_review_request_after_the_window_is_refused_xinfang_art_35():
+    """信访工作条例 Art 35 「自收到书面答复之日起30日内」: a request on 9 Jun 2026 is too late."""
+    # given
+    facts, _ = _replied_case()
+    # when
+    err = refused("request_review", facts, {R.COMPLAINANT}, {"reason": "不服"}, D(2026, 6, 9))
+    # then
+    assert err.code == "invalid" and "2026-06-08" in err.message
+
+
+def test_rereview_request_after_the_window_is_refused_xinfang_art_36_1():
+    """信访工作条例 Art 36 ¶1: re-review must be requested within 30 days of the review opinion."""
+    # given a window ending Mon 3 Aug 2026
+    facts = CaseFacts(S.REVIEWED, replied=True, window_due=D(2026, 8, 3))
+    # when / then
+    assert refused("request_rereview", facts, {R.COMPLAINANT}, {"reason": "不服"}, D(2026, 8, 4)).code == "invalid"
+    assert check("request_rereview", facts, {R.COMPLAINANT}, {"reason": "不服"}, D(2026, 8, 3)) is S.REREVIEW
+
+
+def test_objection_after_five_working_days_is_refused_xinfang_art_23_3():
+    """信访工作条例 Art 23 ¶3: the objection is due within 5 working days of receipt."""
+    # given a forwarded matter whose objection is due Sat 10 Oct 2026 (调休 working day)
+    facts = CaseFacts(S.FORWARDED, window_due=D(2026, 10, 10))
+    # when / then
+    assert refused("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 12)).code == "invalid"
+    assert check("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 10)) is S.REGISTERED
+
+
+def test_case_closes_only_once_the_window_has_passed_xinfang_art_35_36():
+    """信访工作条例 Art 35/36: the deadline job closes a case only after the request window."""
+    # given a review window ending Mon 8 Jun 2026
+    facts = CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 6, 8))
+    # when / then
+    assert refused("expire_window", facts, {R.SYSTEM}, on=D(2026, 6, 8)).code == "invalid"
+    assert refused("expire_window", CaseFacts(S.REPLIED), {R.SYSTEM}, on=D(2026, 6, 9)).code == "invalid"
+    assert check("expire_window", facts, {R.SYSTEM}, {}, D(2026, 6, 9)) is S.CLOSED
+
+
+# -- 信访工作条例 Art 21 ¶2: rating -----------------------------------------------------------
+
+
+def test_double_rating_is_refused_xinfang_art_21_2():
+    """信访工作条例 Art 21 ¶2 「方便信访人…评价」: the complainant rates once; it cannot be changed."""
+    # given a rated case
+    facts = CaseFacts(S.REPLIED, replied=True, rated=True)
+    # when
+    err = refused("rate", facts, {R.COMPLAINANT}, {"satisfaction": "satisfied"})
+    # then
+    assert err.code == "invalid" and "不能更改" in err.message
+
+
+def test_rating_needs_a_reply_and_a_valid_choice_xinfang_art_21_2():
+    """信访工作条例 Art 21 ¶2: there is something to rate only after a reply (Art 32)."""
+    # given a case closed without reply, and a replied one; when / then
+    assert refused("rate", CaseFacts(S.CLOSED), {R.COMPLAINANT}, {"satisfaction": "satisfied"}).code == "invalid"
+    assert refused("rate", CaseFacts(S.FINAL, replied=True), {R.COMPLAINANT}, {"satisfaction": "great"}).code == "invalid"
+    assert check("rate", CaseFacts(S.FINAL, replied=True), {R.COMPLAINANT}, {"satisfaction": "basically"}, TODAY) is S.FINAL
+
+
+# -- what check returns, and what it leaves alone ------------------------------------------
+
+
+def test_case_facts_are_frozen():
+    """DESIGN (wrong state transitions change nothing): ``check`` cannot change the facts it is given."""
+    # given
+    facts = CaseFacts(S.ACCEPTED)
+    # when / then
+    with pytest.raises(FrozenInstanceError):
+        facts.state = S.CLOSED  # type: ignore[misc]
+
+
+def test_available_actions_for_the_complainant_after_a_reply_xinfang_art_35():
+    """After the reply the complainant may ask for review (Art 35), withdraw (Art 19) or rate (Art 21 ¶2)."""
+    # given / when
+    actions = [t.action for t in available_actions(S.REPLIED, {R.COMPLAINANT})]
+    # then
+    assert actions == ["request_review", "withdraw", "rate"]
+    assert [t.action for t in available_actions(None, {R.COMPLAINANT})] == ["register"]
+    assert available_actions(S.REDIRECTED, set(Role)) == []
