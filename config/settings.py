@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "casework.organisation",
     "casework.audit",
     "casework.cases",
+    "casework.mediation",
+    "casework.documents",
     "casework.demo",
     "casework.web",
     "casework.api",

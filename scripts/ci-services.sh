@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what the tests need beyond Python: PostgreSQL 15,
-# Chromium with its driver, CJK fonts (pages and PDFs in Chinese) and poppler-utils
-# (pdftoppm). Only what is missing; a machine that has everything costs no apt call.
+# Chromium with its driver, CJK fonts (pages and PDFs in Chinese: Noto CJK for 宋/黑, AR PL
+# UKai for 楷), the libraries WeasyPrint renders the notices with (Pango, HarfBuzz subset)
+# and poppler-utils (pdftoppm). Only what is missing; a machine that has everything costs no apt call.
 # scripts/test.sh runs it when CI=true. Needs root (or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql chromium chromium-driver fonts-noto-cjk poppler-utils)
+packages=(postgresql chromium chromium-driver fonts-noto-cjk fonts-arphic-ukai poppler-utils
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

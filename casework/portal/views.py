@@ -117,11 +117,27 @@ def case_page(request, number: str, review_form=None, rate_form=None, status=200
 
 
 def _documents(case):
-    try:
-        from casework.documents.from_case import documents_for_case
-    except ImportError:
-        return []
+    from casework.documents.catalogue import documents_for_case
+
     return documents_for_case(case, public=True)
+
+
+def document(request, number: str, kind: str):
+    """The complainant's own notices as PDF (Art 18: results can be looked up)."""
+    from django.http import HttpResponse
+
+    from casework.documents.catalogue import KINDS, render_for_case
+
+    case = _case_for(request, number)
+    if kind not in KINDS or not KINDS[kind].public:
+        raise Http404("没有找到该文书")
+    try:
+        filename, pdf = render_for_case(case, kind)
+    except LookupError:
+        raise Http404("没有找到该文书")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST

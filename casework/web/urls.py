@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_id>/registered/", intake.registered, name="registered"),
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="case_act"),
     path("cases/<int:case_id>/recuse/", views.case_recuse, name="case_recuse"),
+    path("cases/<int:case_id>/documents/<str:kind>.pdf", views.case_document, name="case_document"),
     path("cases/<int:case_id>/supervise/", views.case_supervise, name="case_supervise"),
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/<int:notice_id>/answer/", views.supervision_answer, name="supervision_answer"),

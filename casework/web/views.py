@@ -114,11 +114,28 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
 
 
 def _documents(case):
-    try:
-        from casework.documents.from_case import documents_for_case
-    except ImportError:
-        return []
+    from casework.documents.catalogue import documents_for_case
+
     return documents_for_case(case)
+
+
+@login_required
+def case_document(request, case_id: int, kind: str):
+    """A formal notice of the case as PDF, rendered from the event it reports."""
+    from django.http import HttpResponse
+
+    from casework.documents.catalogue import render_for_case
+
+    case = _case_or_404(request.user, case_id)
+    if not disclosure(request.user, case).identity:
+        raise Http404("没有找到该文书")  # notices name the complainant (Art 30 ¶3)
+    try:
+        filename, pdf = render_for_case(case, kind)
+    except (KeyError, LookupError):
+        raise Http404("没有找到该文书")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -63,6 +63,13 @@ def test_walk_in_to_review_decision(world, screen):
     page.wait_for_selector("[data-testid=state]")
     citizen.shot("status")
     assert page.get_by_test_id("state").inner_text() == "已答复"
+    with page.expect_download() as got:
+        page.get_by_role("link", name="信访事项处理意见书").click()
+    pdf_path = got.value.path()
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(pdf_path).pages).replace("\n", "")
+    assert "处理意见书" in text and "复查" in text and "《农村公路建设管理办法》" in text
     page.get_by_label("向哪个机关申请").select_option(label="A市信访局")
     page.get_by_label("请求和理由").fill("修补不能解决问题，请求整体修复。")
     page.get_by_role("button", name="申请复查").click()

@@ -146,3 +146,22 @@ def test_csv_export_streams_only_what_the_user_may_see(client, world):
     assert r["Content-Type"].startswith("text/csv")
     assert mine.number in body and other.number not in body
     assert body.splitlines()[0].startswith("案件编号")
+
+
+def test_notices_are_listed_and_served_as_pdf_but_not_to_a_respondent_unit(client, world):
+    """Art 32: the 处理意见书 exists once the reply does; Art 30 ¶3: not for the unit complained about."""
+    from casework.cases.actions import case_accept, case_reply
+
+    case = register(world, respondent_unit_ids=[world.county_bureau.pk]).case
+    case_accept(world.handler_a, case_id=case.pk)
+    case_reply(world.handler_a, case_id=case.pk, outcome="supported", reasons="属实", opinion="修复",
+               legal_basis="《公路法》")
+    client.force_login(world.handler_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/documents/handling-opinion.pdf" in page
+    assert f"/cases/{case.pk}/documents/review-opinion.pdf" not in page
+    pdf = client.get(f"/cases/{case.pk}/documents/handling-opinion.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/cases/{case.pk}/documents/review-opinion.pdf").status_code == 404
+    client.force_login(world.supervisor)  # supervisor above, but of the unit complained about
+    assert client.get(f"/cases/{case.pk}/documents/handling-opinion.pdf").status_code == 404

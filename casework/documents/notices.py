@@ -1,0 +1,605 @@
+"""The formal notices Casework issues, one function each: plain data in, PDF bytes out.
+
+Each notice takes a small frozen dataclass (no Django models), so the module can
+be tested alone and reused by the staff workspace, the portal and batch jobs;
+``from_case.py`` builds the dataclasses from a case and its events. The wording
+is what a county office prints; the articles are those of the 信访工作条例 (2022)
+and the 人民调解法 (see shared/law/RULES.md):
+
+=====================  ===========================================  =================
+function               document                                      rules
+=====================  ===========================================  =================
+receipt_notice         信访事项登记回执 / 信访事项受理告知书              Art 22, 23, 34
+forwarding_notice      信访事项转送告知书                               Art 22, 23 ¶3
+redirect_notice        信访事项告知书 (another legal route)             Art 28 ¶2, 31(1)-(4)
+extension_notice       信访事项延期办理告知书                           Art 34
+handling_opinion       信访事项处理意见书                               Art 32, 35
+review_opinion         信访事项复查意见书                               Art 35, 36 ¶1
+rereview_opinion       信访事项复核意见书                               Art 36
+supervision_notice     信访事项督办通知                                 (督查督办)
+mediation_agreement    人民调解协议书                                   人民调解法 Art 29, 31, 33
+=====================  ===========================================  =================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from .layout import (
+    H1, H2, Block, Document, P, Signatory, chinese_date, document_number, paragraphs, render_pdf,
+)
+
+__all__ = [
+    "ExtensionNotice", "ForwardingNotice", "HandlingOpinion", "MediationAgreement", "MediationParty", "NoticeError",
+    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "SupervisionNotice",
+    "OUTCOME_PHRASES", "ROUTES", "build_document", "document_number", "extension_notice", "forwarding_notice",
+    "handling_opinion", "mediation_agreement", "receipt_notice", "redirect_notice", "render_notice",
+    "rereview_opinion", "review_opinion", "supervision_notice",
+]
+
+REGULATION = "《信访工作条例》"
+MEDIATION_LAW = "《中华人民共和国人民调解法》"
+
+# Art 32: 支持 / 部分支持 / 不支持 (keys as casework.rules.lifecycle.Outcome)
+OUTCOME_PHRASES = {
+    "supported": "予以支持",
+    "partly": "部分予以支持",
+    "not_supported": "不予支持",
+}
+
+# Art 31(1)-(4) (keys as casework.rules.lifecycle.Route): (item, the procedure, in words)
+ROUTES = {
+    "litigation": ("（一）", "审判机关诉讼程序或者复议程序、检察机关刑事立案程序或者法律监督程序、公安机关法律程序"),
+    "arbitration": ("（二）", "仲裁"),
+    "party_appeal": ("（三）", "党员申诉、申请复审等"),
+    "administrative": ("（四）", "行政复议、行政裁决、行政确认、行政许可、行政处罚等行政程序"),
+}
+
+
+class NoticeError(ValueError):
+    """The data cannot make this notice (a missing or impossible value)."""
+
+
+def _need(value, what: str):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise NoticeError(f"缺少{what}")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _d(value: dt.date | None) -> str:
+    return chinese_date(value) if value else ""
+
+
+def _sentence(text: str) -> str:
+    """Staff text inside a sentence: no trailing full stop."""
+    return (text or "").strip().rstrip("。；;.")
+
+
+def _outcome(outcome: str) -> str:
+    try:
+        return OUTCOME_PHRASES[outcome]
+    except KeyError:
+        raise NoticeError(f"未知的处理结果：{outcome!r}（应为 {'、'.join(OUTCOME_PHRASES)}）") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """What every notice has: who issues it, when, under which number."""
+
+    issuer: str  # 发文机关全称 (署名)
+    date: dt.date  # 成文日期
+    number: str = ""  # 发文字号, see document_number()
+    contact: str = ""  # 附注: 联系人、联系电话
+    attachments: Sequence[str] = ()
+
+    def _doc(self, title: Sequence[str], blocks: Sequence[Block], addressee: str = "", *, case_number: str = "",
+             **kw) -> Document:
+        """The case number, when given, goes in the 附注 under the date, with the contact line."""
+        note = "；".join(x for x in (f"事项编号：{case_number}" if case_number else "", self.contact) if x)
+        return Document(
+            title=title, date=_need(self.date, "成文日期"), signature=_need(self.issuer, "发文机关"),
+            number=self.number, addressee=addressee, blocks=blocks, attachments=tuple(self.attachments),
+            note=note, meta_subject=kw.pop("subject", ""), **kw,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToComplainant(Notice):
+    addressee: str  # 信访人姓名（名称）; a group: "张三、李四等12人"
+    group: bool = False  # 集体访: "你们"
+    case_number: str = ""
+
+    @property
+    def you(self) -> str:
+        return "你们" if self.group else "你"
+
+    def _case_doc(self, kind: str, blocks: Sequence[Block]) -> Document:
+        """Title 发文机关 + 文种; the case number in the 附注."""
+        return self._doc([self.issuer, kind], blocks, self.addressee, subject=self.case_number,
+                         case_number=self.case_number)
+
+
+# --- 登记回执 / 受理告知书 (Art 22, 23, 34) ---------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptNotice(ToComplainant):
+    """At registration (登记回执), or once the matter is accepted (受理告知书, when ``accepted_on`` is set)."""
+
+    received_on: dt.date
+    matter: str  # the matter in a few words: 要求补发拖欠工资
+    channel: str = ""  # 走访、来信、来电、网上信访 …
+    access_code: str = ""  # shown once, at registration
+    registered_on: dt.date | None = None  # default: the day received
+    accepted_on: dt.date | None = None
+    handling_unit: str = ""  # where it goes: the unit that will handle it
+    handling_days: int = 60  # Art 34
+    query: str = ""  # where to look progress up (Art 18 ¶1, 21 ¶2)
+
+
+def _receipt(n: ReceiptNotice) -> Document:
+    you = n.you
+    matter = _sentence(_need(n.matter, "信访事项"))
+    received = _d(_need(n.received_on, "收到日期"))
+    how = f"以{n.channel}形式" if n.channel else ""
+    here = not n.handling_unit or n.handling_unit == n.issuer
+    blocks: list[Block] = []
+    if n.accepted_on:
+        title = [n.issuer, "信访事项受理告知书"]
+        blocks.append(P(f"{you}于{received}{how}提出的“{matter}”信访事项，本机关已于{_d(n.accepted_on)}受理。"))
+        if not here:
+            blocks.append(P(f"该事项由{n.handling_unit}具体承办。"))
+        blocks.append(P(
+            f"依照{REGULATION}第三十四条的规定，该事项应当自受理之日起{n.handling_days}日内办结；"
+            f"情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知{you}延期理由。"
+            f"办结后，本机关将出具信访处理意见书。"
+        ))
+    else:
+        title = [n.issuer, "信访事项登记回执"]
+        registered = _d(n.registered_on or n.received_on)
+        blocks.append(P(f"{you}于{received}{how}提出的“{matter}”信访事项，本机关已于{registered}予以登记。"))
+        if here:
+            blocks.append(P(
+                f"依照{REGULATION}第二十二条、第二十三条的规定，本机关将自收到该事项之日起15日内"
+                f"书面告知{you}处理途径和程序。"
+            ))
+        else:
+            blocks.append(P(
+                f"依照{REGULATION}第二十二条的规定，按照属地管理、分级负责，谁主管、谁负责的原则，"
+                f"该事项将转送{n.handling_unit}办理。{n.handling_unit}将依照第二十三条第三款的规定，"
+                f"自收到该事项之日起15日内书面告知{you}接收情况以及处理途径和程序。"
+            ))
+    if n.case_number:
+        blocks.append(P(f"事项编号：{n.case_number}"))
+    if n.access_code:
+        blocks.append(P(f"查询码：{n.access_code}（请妥善保管，不要告诉他人）"))
+    where = n.query or "本机关公布的网上信访平台或者来访接待场所"
+    blocks.append(P(f"{you}可以凭事项编号和查询码，通过{_sentence(where)}查询办理进展和结果。"))
+    blocks.append(P("特此告知。"))
+    return n._doc(title, blocks, n.addressee, subject=n.case_number)
+
+
+def receipt_notice(notice: ReceiptNotice) -> bytes:
+    """登记回执 (at registration) or 受理告知书 (accepted): case number, access code, dates, where it goes."""
+    return render_pdf(_receipt(notice))
+
+
+# --- 转送告知书 (Art 22, 23 ¶3) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForwardingNotice(ToComplainant):
+    received_on: dt.date
+    matter: str
+    forwarded_on: dt.date
+    to_unit: str  # the competent unit
+    to_unit_contact: str = ""  # its address and phone
+    reason: str = ""  # why it is that unit's matter
+
+
+def _forwarding(n: ForwardingNotice) -> Document:
+    you, to = n.you, _need(n.to_unit, "接收单位")
+    blocks = [
+        P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+          f"收悉。"),
+        P(
+            f"经审查，{_sentence(n.reason) or f'该事项属于{to}的职责范围'}。依照{REGULATION}第二十二条的规定，"
+            f"按照属地管理、分级负责，谁主管、谁负责的原则，本机关已于{_d(_need(n.forwarded_on, '转送日期'))}"
+            f"将该事项转送{to}办理。"
+        ),
+        P(
+            f"依照{REGULATION}第二十三条第三款的规定，{to}将自收到该事项之日起15日内书面告知{you}接收情况"
+            f"以及处理途径和程序。"
+            + (f"{to}的联系方式：{_sentence(n.to_unit_contact)}。" if n.to_unit_contact else "")
+        ),
+        P(f"{you}可以凭事项编号和查询码查询办理进展和结果。"),
+        P("特此告知。"),
+    ]
+    return n._case_doc("信访事项转送告知书", blocks)
+
+
+def forwarding_notice(notice: ForwardingNotice) -> bytes:
+    return render_pdf(_forwarding(notice))
+
+
+# --- 告知书: another legal route (Art 28 ¶2, 31(1)-(4)) ---------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedirectNotice(ToComplainant):
+    received_on: dt.date
+    matter: str
+    route: str  # litigation / arbitration / party_appeal / administrative (Art 31(1)-(4))
+    reason: str  # why the matter belongs there
+    next_step: str = ""  # what to do and where: 向东县劳动人事争议仲裁委员会申请劳动争议仲裁
+
+
+def _redirect(n: RedirectNotice) -> Document:
+    you = n.you
+    try:
+        item, procedure = ROUTES[n.route]
+    except KeyError:
+        raise NoticeError(f"未知的法定途径：{n.route!r}（应为 {'、'.join(ROUTES)}）") from None
+    blocks = [
+        P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+          f"收悉。"),
+        P(
+            f"经审查，{_sentence(_need(n.reason, '告知理由'))}。该事项属于应当通过{procedure}解决的事项。"
+            f"依照{REGULATION}第二十八条、第三十一条第{item}项的规定，该事项应当导入相应的法定程序处理，"
+            f"本机关不再按照信访程序办理。"
+        ),
+    ]
+    if n.next_step:
+        blocks.append(P(f"请{you}依照有关法律法规的规定，{_sentence(n.next_step)}。"))
+    blocks += [
+        P(f"有关法律法规对提起诉讼、申请仲裁、申请行政复议等规定了期限，请{you}注意在法定期限内依法行使权利。"),
+        P("特此告知。"),
+    ]
+    return n._case_doc("信访事项告知书", blocks)
+
+
+def redirect_notice(notice: RedirectNotice) -> bytes:
+    """Which legal route and why (Art 31(1)-(4))."""
+    return render_pdf(_redirect(notice))
+
+
+# --- 延期办理告知书 (Art 34) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtensionNotice(ToComplainant):
+    received_on: dt.date
+    matter: str
+    accepted_on: dt.date
+    original_due: dt.date
+    extension_days: int
+    new_due: dt.date
+    reasons: str
+
+
+def _extension(n: ExtensionNotice) -> Document:
+    you = n.you
+    if isinstance(n.extension_days, bool) or not isinstance(n.extension_days, int) or not 1 <= n.extension_days <= 30:
+        raise NoticeError(f"延长期限应为1至30日（第三十四条），不是{n.extension_days!r}")
+    blocks = [
+        P(
+            f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+            f"，本机关已于{_d(_need(n.accepted_on, '受理日期'))}受理。依照{REGULATION}"
+            f"第三十四条的规定，该事项应当自受理之日起60日内办结，即于{_d(_need(n.original_due, '原办理期限'))}前办结。"
+        ),
+        P(f"因该事项情况复杂，不能在规定期限内办结，经本机关负责人批准，办理期限延长{n.extension_days}日，"
+          f"本机关将于{_d(_need(n.new_due, '延长后的期限'))}前办结并出具信访处理意见书。"),
+        P(f"延期理由：{_need(n.reasons, '延期理由')}"),
+        P("特此告知。"),
+    ]
+    return n._case_doc("信访事项延期办理告知书", blocks)
+
+
+def extension_notice(notice: ExtensionNotice) -> bytes:
+    """Reasons for the extension and the new due date (Art 34)."""
+    return render_pdf(_extension(notice))
+
+
+# --- 处理意见书 (Art 32, 35) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandlingOpinion(ToComplainant):
+    received_on: dt.date
+    accepted_on: dt.date | None = None
+    request: str  # 投诉请求
+    facts_reasons: str  # 事实和理由, as the complainant stated them
+    findings: str  # 经调查核实的事实
+    outcome: str  # supported / partly / not_supported
+    opinion: str  # 处理意见
+    legal_basis: str  # 法律法规依据
+    review_body: str  # the next higher body that reviews (Art 35)
+    review_body_contact: str = ""
+
+
+def _handling(n: HandlingOpinion) -> Document:
+    you = n.you
+    accepted = f"，本机关已于{_d(n.accepted_on)}受理" if n.accepted_on else ""
+    blocks = [
+        P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的信访事项{accepted}。"
+          f"本机关经调查核实，依照{REGULATION}第三十二条的规定，现将处理意见告知如下："),
+        H1("投诉请求"),
+        *paragraphs(_need(n.request, "投诉请求")),
+        H1("事实和理由"),
+        H2(f"{you}反映的事实和理由"),
+        *paragraphs(_need(n.facts_reasons, "事实和理由")),
+        H2("经调查核实的事实"),
+        *paragraphs(_need(n.findings, "调查核实的事实")),
+        H1("处理意见"),
+        P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
+        *paragraphs(_need(n.opinion, "处理意见")),
+        H1("法律法规依据"),
+        *paragraphs(_need(n.legal_basis, "法律法规依据")),
+        P(
+            f"如{you}对本处理意见不服，可以自收到本意见书之日起30日内，向{_need(n.review_body, '复查机关')}"
+            f"请求复查（{REGULATION}第三十五条）。"
+            + (f"{n.review_body}的联系方式：{_sentence(n.review_body_contact)}。" if n.review_body_contact else "")
+        ),
+    ]
+    return n._case_doc("信访事项处理意见书", blocks)
+
+
+def handling_opinion(notice: HandlingOpinion) -> bytes:
+    """处理意见书: request, facts and reasons, opinion, legal basis (Art 32); the right to review (Art 35)."""
+    return render_pdf(_handling(notice))
+
+
+# --- 复查意见书 (Art 35, 36 ¶1) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewOpinion(ToComplainant):
+    original_issuer: str  # who issued the 处理意见书
+    original_date: dt.date | None = None
+    original_number: str = ""
+    requested_on: dt.date  # the review request
+    request: str  # 复查请求 and its reasons
+    findings: str  # 复查查明的事实
+    outcome: str
+    opinion: str
+    legal_basis: str
+    rereview_body: str  # the body that re-reviews (Art 36)
+    rereview_body_contact: str = ""
+
+
+def _original(issuer: str, date: dt.date | None, number: str, kind: str) -> str:
+    when = f"于{_d(date)}" if date else ""
+    num = f"（{number}）" if number else ""
+    return f"{issuer}{when}作出的《{kind}》{num}"
+
+
+def _review(n: ReviewOpinion) -> Document:
+    you = n.you
+    original = _original(_need(n.original_issuer, "原处理机关"), n.original_date, n.original_number, "信访事项处理意见书")
+    blocks = [
+        P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复查请求日期'))}向本机关请求复查。"
+          f"本机关依照{REGULATION}第三十五条的规定进行了复查，现将复查意见告知如下："),
+        H1("复查请求"),
+        *paragraphs(_need(n.request, "复查请求")),
+        H1("复查认定的事实和理由"),
+        *paragraphs(_need(n.findings, "复查认定的事实")),
+        H1("复查意见"),
+        P(f"经复查，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
+        *paragraphs(_need(n.opinion, "复查意见")),
+        H1("法律法规依据"),
+        *paragraphs(_need(n.legal_basis, "法律法规依据")),
+        P(
+            f"如{you}对本复查意见不服，可以自收到本复查意见书之日起30日内，向{_need(n.rereview_body, '复核机关')}"
+            f"请求复核（{REGULATION}第三十六条第一款）。"
+            + (f"{n.rereview_body}的联系方式：{_sentence(n.rereview_body_contact)}。" if n.rereview_body_contact else "")
+        ),
+    ]
+    return n._case_doc("信访事项复查意见书", blocks)
+
+
+def review_opinion(notice: ReviewOpinion) -> bytes:
+    """复查意见书 (Art 35), with the right to re-review within 30 days (Art 36 ¶1)."""
+    return render_pdf(_review(notice))
+
+
+# --- 复核意见书 (Art 36) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RereviewOpinion(ToComplainant):
+    review_issuer: str  # who issued the 复查意见书
+    review_date: dt.date | None = None
+    review_number: str = ""
+    requested_on: dt.date
+    request: str
+    findings: str
+    outcome: str
+    opinion: str
+    legal_basis: str
+    hearing_on: dt.date | None = None  # a hearing was held (Art 36 ¶2)
+
+
+def _rereview(n: RereviewOpinion) -> Document:
+    you = n.you
+    original = _original(_need(n.review_issuer, "复查机关"), n.review_date, n.review_number, "信访事项复查意见书")
+    hearing = f"本机关于{_d(n.hearing_on)}举行了听证。" if n.hearing_on else ""
+    blocks = [
+        P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复核请求日期'))}向本机关请求复核。"
+          f"本机关依照{REGULATION}第三十六条的规定进行了复核。{hearing}现将复核意见告知如下："),
+        H1("复核请求"),
+        *paragraphs(_need(n.request, "复核请求")),
+        H1("复核认定的事实和理由"),
+        *paragraphs(_need(n.findings, "复核认定的事实")),
+        H1("复核意见"),
+        P(f"经复核，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
+        *paragraphs(_need(n.opinion, "复核意见")),
+        H1("法律法规依据"),
+        *paragraphs(_need(n.legal_basis, "法律法规依据")),
+        P(
+            f"本复核意见为该信访事项的终结意见。依照{REGULATION}第三十六条第三款的规定，{you}对本复核意见不服，"
+            f"仍然以同一事实和理由提出投诉请求的，信访部门和其他机关、单位不再受理。"
+        ),
+    ]
+    return n._case_doc("信访事项复核意见书", blocks)
+
+
+def rereview_opinion(notice: RereviewOpinion) -> bytes:
+    """复核意见书 (Art 36): final; the same facts and reasons are not accepted again (Art 36 ¶3)."""
+    return render_pdf(_rereview(notice))
+
+
+# --- 督办通知 --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupervisionNotice(Notice):
+    addressee: str  # the unit supervised
+    case_number: str
+    matter: str
+    received_on: dt.date | None = None
+    handling_due: dt.date | None = None  # the statutory clock being chased
+    handling_rule: str = ""  # e.g. 第三十四条规定的60日办理期限
+    situation: str  # what is wrong: 已超过办理期限5日，尚未办结
+    reply_due: dt.date  # the supervision notice's own deadline
+    requirements: Sequence[str] = ()  # what the unit must do; defaults below
+
+
+def _supervision(n: SupervisionNotice) -> Document:
+    reply_due = _d(_need(n.reply_due, "督办期限"))
+    received = f"（{_d(n.received_on)}登记）" if n.received_on else ""
+    due = ""
+    if n.handling_due:
+        rule = f"（{_sentence(n.handling_rule)}）" if n.handling_rule else ""
+        due = f"，办理期限至{_d(n.handling_due)}{rule}"
+    requirements = [_sentence(r) for r in n.requirements if r and r.strip()] or [
+        "高度重视，明确专人负责，依法依规抓紧办理",
+        f"于{reply_due}前将办理情况书面报送本机关，已办结的附信访处理意见书",
+        "确实不能按期办结的，书面说明理由和预计办结时间",
+    ]
+    blocks: list[Block] = [
+        P(f"事项编号为{_need(n.case_number, '事项编号')}的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+          f"{received}由你单位办理{due}。经查，{_sentence(_need(n.situation, '督办事由'))}。"),
+        P("根据信访工作督查督办有关规定，现对该事项予以督办。请你单位："),
+        *[P(f"{i}. {r}{'。' if i == len(requirements) else '；'}") for i, r in enumerate(requirements, 1)],
+        P(f"办理中，不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员或者单位"
+          f"（{REGULATION}第三十条第三款）。"),
+        P(f"本督办事项的办结期限为{reply_due}。逾期未报送办理情况的，本机关将依照有关规定予以通报。"),
+    ]
+    return n._doc([n.issuer, "信访事项督办通知"], blocks, _need(n.addressee, "被督办单位"), subject=n.case_number)
+
+
+def supervision_notice(notice: SupervisionNotice) -> bytes:
+    """督办通知 to the handling unit, with its own deadline."""
+    return render_pdf(_supervision(notice))
+
+
+# --- 人民调解协议书 (人民调解法 Art 29, 31, 33) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediationParty:
+    role: str  # 甲方 / 乙方 / 申请人 / 被申请人
+    name: str
+    details: str = ""  # the basic details the parties agree to state (住址; for a unit, its representative)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediationAgreement:
+    committee: str  # 东县甲镇人民调解委员会: signs and seals
+    date: dt.date
+    number: str = ""
+    parties: Sequence[MediationParty]
+    facts: str  # 纠纷的主要事实
+    disputed_issues: str  # 争议事项
+    responsibility: str  # 各方当事人的责任
+    terms: Sequence[str]  # 当事人达成调解协议的内容
+    performance: str  # 履行的方式、期限
+    mediator: str = ""
+    recorder: bool = False  # a line for the person who kept the record (人民调解法 Art 27)
+    copies: int | None = None  # default: one per party and one for the committee
+    contact: str = ""
+
+
+def _mediation(m: MediationAgreement) -> Document:
+    parties = list(m.parties)
+    if len(parties) < 2:
+        raise NoticeError("调解协议至少有两方当事人")
+    terms = [t.strip() for t in m.terms if t and t.strip()]
+    if not terms:
+        raise NoticeError("缺少调解协议的内容")
+    copies = m.copies or len(parties) + 1
+    if copies < len(parties) + 1:
+        raise NoticeError(f"协议书应当当事人各执一份、调解委员会留存一份，至少{len(parties) + 1}份")
+    blocks: list[Block] = [
+        Block("line", f"{p.role}：{_need(p.name, '当事人姓名（名称）')}" + (f"，{_sentence(p.details)}" if p.details else ""))
+        for p in parties
+    ]
+    blocks += [
+        H1("纠纷的主要事实"),
+        *paragraphs(_need(m.facts, "纠纷的主要事实")),
+        H1("争议事项"),
+        *paragraphs(_need(m.disputed_issues, "争议事项")),
+        H1("各方当事人的责任"),
+        *paragraphs(_need(m.responsibility, "各方当事人的责任")),
+        H1("调解协议内容"),
+        P(f"经{m.committee}{f'（人民调解员：{m.mediator}）' if m.mediator else ''}主持调解，各方当事人自愿达成如下协议："),
+        *[P(f"{i}. {_sentence(t)}。") for i, t in enumerate(terms, 1)],
+        H1("履行方式、期限"),
+        *paragraphs(_need(m.performance, "履行方式、期限")),
+        P(f"{m.committee}对调解协议的履行情况进行监督，督促当事人履行约定的义务。"),
+        H1("其他事项"),
+        P(f"本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
+          f"经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行"
+          f"（{MEDIATION_LAW}第二十九条、第三十一条）。"),
+        P(f"各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认"
+          f"（{MEDIATION_LAW}第三十三条）。"),
+        P(f"本协议一式{copies}份，当事人各执一份，{m.committee}留存一份。"),
+    ]
+    signatories = [Signatory(p.role) for p in parties]
+    if len(signatories) % 2:
+        signatories.append(Signatory("人民调解员（签名）"))
+    else:
+        signatories += [Signatory("人民调解员（签名）"), Signatory("记录人（签名）")] if m.recorder else [
+            Signatory("人民调解员（签名）")]
+    return Document(
+        title=["人民调解协议书"], date=_need(m.date, "日期"), signature=_need(m.committee, "人民调解委员会"),
+        number=m.number, blocks=blocks, signatories=signatories, note=m.contact,
+        signatories_heading="当事人（签名、盖章或者按指印）",
+        meta_subject="人民调解协议书",
+    )
+
+
+def mediation_agreement(agreement: MediationAgreement) -> bytes:
+    """人民调解协议书 with the contents of 人民调解法 Art 29 and the judicial-confirmation right (Art 33)."""
+    return render_pdf(_mediation(agreement))
+
+
+# --- dispatch -------------------------------------------------------------------------------------
+
+_BUILDERS = {
+    ReceiptNotice: _receipt,
+    ForwardingNotice: _forwarding,
+    RedirectNotice: _redirect,
+    ExtensionNotice: _extension,
+    HandlingOpinion: _handling,
+    ReviewOpinion: _review,
+    RereviewOpinion: _rereview,
+    SupervisionNotice: _supervision,
+    MediationAgreement: _mediation,
+}
+
+
+def build_document(data) -> Document:
+    """The laid-out ``Document`` for any notice dataclass (for previews and tests)."""
+    try:
+        builder = _BUILDERS[type(data)]
+    except KeyError:
+        raise TypeError(f"not a notice: {type(data).__name__}") from None
+    return builder(data)
+
+
+def render_notice(data) -> bytes:
+    """PDF bytes for any notice dataclass."""
+    return render_pdf(build_document(data))
