@@ -18,7 +18,7 @@ from casework.cases.actors import Actor
 from casework.cases.errors import InvalidInput, NotFound
 from casework.cases.models import Case
 from casework.cases.selectors import case_timeline
-from casework.organisation.models import Unit
+from casework.organisation.models import Membership, Unit
 from casework.rules.lifecycle import State
 
 from . import schemas as S
@@ -74,7 +74,9 @@ def list_cases(request, f: Query[CaseFilters]):
     if f.number:
         qs = qs.filter(number=f.number)
     if f.q:
-        qs = qs.filter(Q(number__icontains=f.q) | Q(title__icontains=f.q))
+        # titles are matched only where this reader may see them (Art 30 ¶3)
+        withheld_units = Membership.objects.filter(user=request.auth).values("unit_id")
+        qs = qs.filter(Q(number__icontains=f.q) | (Q(title__icontains=f.q) & ~Q(respondent_units__in=withheld_units)))
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
     if f.received_to:
@@ -190,8 +192,12 @@ _action("merge", S.MergeIn, lambda r, c, b: A.case_merge(r.auth, case_id=c, into
 @router.post("/cases/{case_id}/recuse", response={204: None, **ERRORS}, operation_id="case_recuse",
              summary="Stand aside from a case with a direct interest (Art 28 ¶3)")
 def recuse(request, case_id: int, body: S.RecuseIn):
-    A.case_recuse(request.auth, case_id=case_id, reason=body.reason)
-    return Status(204, None)
+    def run():
+        A.case_recuse(request.auth, case_id=case_id, reason=body.reason)
+        return 204, None
+
+    # A retry must get the first answer: after recusing, the case is out of sight (404) for this user.
+    return idempotent(request, run)
 
 
 class RateIn(S.RateIn):

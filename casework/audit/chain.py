@@ -23,12 +23,15 @@ def _canonical_at(at: dt.datetime) -> str:
 def event_hash(
     *, jurisdiction_id: int, seq: int, case_id: int | None, verb: str, actor_id: int | None, actor_kind: str,
     at: dt.datetime, effective_on: dt.date, before: dict, after: dict, data: dict, prev_hash: str,
+    dispute_id: int | None = None,
 ) -> str:
     body = {
         "j": jurisdiction_id, "seq": seq, "case": case_id, "verb": verb, "actor": actor_id, "kind": actor_kind,
         "at": _canonical_at(at), "on": effective_on.isoformat(), "before": before, "after": after,
         "data": data, "prev": prev_hash,
     }
+    if dispute_id is not None:
+        body["dispute"] = dispute_id
     raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -36,11 +39,15 @@ def event_hash(
 def event_append(
     *, jurisdiction_id: int, case_id: int | None, verb: str, actor_id: int | None, actor_kind: str,
     effective_on: dt.date, before: dict | None = None, after: dict | None = None, data: dict | None = None,
+    dispute_id: int | None = None,
 ) -> Event:
     """Append one event to its jurisdiction's chain. Must run inside the caller's transaction."""
     assert transaction.get_connection().in_atomic_block, "events are written inside the action's transaction"
-    chain, _ = EventChain.objects.get_or_create(jurisdiction_id=jurisdiction_id)
-    chain = EventChain.objects.select_for_update().get(pk=chain.pk)
+    try:  # one query on every append but a jurisdiction's first
+        chain = EventChain.objects.select_for_update().get(pk=jurisdiction_id)
+    except EventChain.DoesNotExist:
+        EventChain.objects.get_or_create(jurisdiction_id=jurisdiction_id)  # a concurrent first append waits here
+        chain = EventChain.objects.select_for_update().get(pk=jurisdiction_id)
     before, after, data = _jsonable(before or {}), _jsonable(after or {}), _jsonable(data or {})
     seq = chain.length + 1
     prev = chain.head_hash or GENESIS
@@ -48,10 +55,10 @@ def event_append(
     digest = event_hash(
         jurisdiction_id=jurisdiction_id, seq=seq, case_id=case_id, verb=verb, actor_id=actor_id,
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
-        prev_hash=prev,
+        prev_hash=prev, dispute_id=dispute_id,
     )
     event = Event.objects.create(
-        jurisdiction_id=jurisdiction_id, seq=seq, case_id=case_id, verb=verb, actor_id=actor_id,
+        jurisdiction_id=jurisdiction_id, seq=seq, case_id=case_id, dispute_id=dispute_id, verb=verb, actor_id=actor_id,
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
         prev_hash=prev, hash=digest,
     )
@@ -110,7 +117,7 @@ def _verify_one(jid: int, chain: EventChain | None, progress) -> ChainFault | No
         digest = event_hash(
             jurisdiction_id=e.jurisdiction_id, seq=e.seq, case_id=e.case_id, verb=e.verb, actor_id=e.actor_id,
             actor_kind=e.actor_kind, at=e.at, effective_on=e.effective_on, before=e.before, after=e.after,
-            data=e.data, prev_hash=e.prev_hash,
+            data=e.data, prev_hash=e.prev_hash, dispute_id=e.dispute_id,
         )
         if digest != e.hash:
             return ChainFault(jid, e.pk, e.seq, "content does not match its hash (edited)")

@@ -32,6 +32,7 @@ class Event(models.Model):
     jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
     seq = models.PositiveBigIntegerField()
     case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="events")
+    dispute = models.ForeignKey("mediation.Dispute", null=True, on_delete=models.PROTECT, related_name="events")
     verb = models.CharField(max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)
@@ -45,7 +46,10 @@ class Event(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "seq"], name="event_chain_seq")]
-        indexes = [models.Index(fields=["case", "id"], name="event_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "id"], name="event_case_idx"),
+            models.Index(fields=["dispute", "id"], name="event_dispute_idx"),
+        ]
         ordering = ["id"]
 
     def __str__(self) -> str:

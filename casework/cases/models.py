@@ -182,12 +182,15 @@ class Attachment(models.Model):
 
 
 class CaseNumberCounter(models.Model):
+    """The last serial number given, per jurisdiction, series (grievances "", disputes "TJ") and year."""
+
     jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=4, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="case_counter_unique")]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "series", "year"], name="case_counter_series_unique")]
 
 
 class SupervisionNotice(models.Model):

@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
 
 from casework.rules.calendar import Counting, HolidayCalendar, package_schedule
 
@@ -29,9 +28,16 @@ def counting() -> Counting:
 
 
 def _fingerprint() -> tuple:
-    days = ScheduleDay.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    years = ScheduleYear.objects.aggregate(n=Count("year"), last=Max("entered_at"))
-    return (days["n"], days["last"], years["n"], years["last"])
+    """How many days and years are stored and when each table last changed, in one query
+    (every action asks, through ``current_calendar()``)."""
+    qn = connection.ops.quote_name
+    day, year = qn(ScheduleDay._meta.db_table), qn(ScheduleYear._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {day}), (SELECT MAX({qn('updated_at')}) FROM {day}), "
+            f"(SELECT COUNT(*) FROM {year}), (SELECT MAX({qn('entered_at')}) FROM {year})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def current_calendar() -> HolidayCalendar:
@@ -69,6 +75,15 @@ def schedule_import(rows: Iterable[tuple[dt.date, bool, str]], *, source: str = 
     years = sorted({d.year for d, _, _ in rows})
     if not years:
         raise ValueError("文件中没有任何日期")
+    seen: set[dt.date] = set()
+    for d, _, _ in rows:  # a clear message rather than the database's unique-constraint error
+        if d in seen:
+            raise ValueError(f"{d.isoformat()} is listed more than once")
+        seen.add(d)
+    if not ScheduleYear.objects.exists():
+        # Never seeded: until now current_calendar() counted with the package's schedules.
+        # Store them first, or importing one year would drop every other year's holidays.
+        schedule_seed_from_package()
     ScheduleDay.objects.filter(day__year__in=years).delete()
     ScheduleDay.objects.bulk_create([ScheduleDay(day=d, is_working_day=w, name=n) for d, w, n in rows])
     for y in years:

@@ -26,12 +26,14 @@ DROP FUNCTION IF EXISTS casework_events_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        # params=None: the SQL is sent as is. With the default params=() the PostgreSQL
+        # schema editor interpolates client-side and the '%' of RAISE EXCEPTION breaks it.
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

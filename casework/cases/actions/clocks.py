@@ -28,9 +28,10 @@ def happenings(events) -> list[Happening]:
     return out
 
 
-def clocks_for_case(case: Case, calendar: HolidayCalendar | None = None) -> list[Clock]:
-    """Every clock of the case, replayed from its events."""
-    events = Event.objects.filter(case=case).only("verb", "effective_on", "data").order_by("id")
+def clocks_for_case(case: Case, calendar: HolidayCalendar | None = None, events=None) -> list[Clock]:
+    """Every clock of the case, replayed from its events (``events``: all of them, in order, if the caller has them)."""
+    if events is None:
+        events = Event.objects.filter(case=case).only("verb", "effective_on", "data").order_by("id")
     return derive_clocks(happenings(events), calendar or current_calendar(), counting())
 
 
@@ -42,9 +43,9 @@ def _store(case: Case, clocks: list[Clock]) -> bool:
     return changed
 
 
-def case_refresh_clocks(case: Case, calendar: HolidayCalendar | None = None) -> bool:
+def case_refresh_clocks(case: Case, calendar: HolidayCalendar | None = None, events=None) -> bool:
     """Recompute the stored due date from the events; the caller saves. True if it changed."""
-    return _store(case, clocks_for_case(case, calendar))
+    return _store(case, clocks_for_case(case, calendar, events))
 
 
 def cases_recompute_clocks(*, progress: bool = False) -> int:

@@ -70,7 +70,14 @@ def not_respondent(case: Case, unit: Unit, field: str) -> None:
 
 
 def link_unit(case: Case, unit: Unit, relation: str) -> None:
-    CaseUnit.objects.get_or_create(case=case, unit=unit, relation=relation, defaults={"jurisdiction_id": case.jurisdiction_id})
+    """Record that the case passed through ``unit``; a link already there stays as it is.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` (the unique constraint on case, unit, relation),
+    where get_or_create took a SELECT, a savepoint, the INSERT and its release.
+    """
+    CaseUnit.objects.bulk_create(
+        [CaseUnit(case=case, unit=unit, relation=relation, jurisdiction_id=case.jurisdiction_id)], ignore_conflicts=True
+    )
 
 
 def holds_role(user_id, unit: Unit, role: Role) -> bool:

@@ -12,6 +12,7 @@ from ..actors import Actor
 from ..errors import CaseworkError, InvalidInput
 from ..models import Case, CaseUnitRelation
 from .common import acting_on, active_unit, link_unit, not_respondent, text
+from .handling import _received
 from .transition import case_transition
 
 
@@ -44,8 +45,8 @@ def case_decide_review(who, *, case_id: int, outcome: str, opinion: str, receive
     with acting_on(who, case_id) as (actor, case):
         params = {"outcome": outcome, "opinion": opinion}
         data = {"outcome": outcome, "opinion": (opinion or "").strip()}
-        if received_on:
-            data["received_on"] = received_on
+        if received_on is not None:
+            data["received_on"] = _received(received_on, on)  # the re-review window runs from here (Art 36 ¶1)
         case_transition(actor, case, "decide_review", on=on, params=params, changes={"outcome": outcome}, data=data)
         return case
 
