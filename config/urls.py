@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("open311/v2/", include("casework.open311.urls")),
     path("portal/", include("casework.portal.urls")),
+    path("mediation/", include("casework.mediation.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("casework.web.urls")),

@@ -209,6 +209,7 @@ class IntakeForm(forms.Form):
         self.fields["unit_id"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         if len(units) == 1:
             self.fields["unit_id"].initial = units[0].pk
+            self.fields["unit_id"].empty_label = None
 
     def clean(self):
         data = super().clean()

@@ -1,0 +1,148 @@
+"""Mediation pages: the mediator's board, the township's escalation queue, a dispute's workspace."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from casework.cases.errors import CaseworkError, NotFound
+from casework.organisation.models import Unit
+from casework.rules.lifecycle import Role
+from casework.rules.mediation import D_TRANSITIONS, DState, OTHER_ROUTES, d_available
+from casework.web.views import _add_error
+
+from . import actions as M
+from . import forms as F
+from .access import dispute_get, roles_on_dispute
+from .selectors import mediator_board
+
+ACTIONS = {
+    "assign_mediator": (F.AssignForm, lambda u, d, c: M.dispute_assign_mediator(
+        u, dispute_id=d.pk, mediator_id=c["mediator_id"].pk, chosen_by_parties=c["chosen_by_parties"])),
+    "record_session": (F.SessionForm, lambda u, d, c: M.dispute_record_session(
+        u, dispute_id=d.pk, summary=c["summary"], attendees=c["attendees"], public=c["public"],
+        proposals=c["proposals"], on=c.get("on"))),
+    "escalate": (F.EscalateForm, lambda u, d, c: M.dispute_escalate(
+        u, dispute_id=d.pk, reason=c["reason"], unit_id=c["unit_id"].pk,
+        mediator_id=c["mediator_id"].pk if c.get("mediator_id") else None, target_on=c.get("target_on"))),
+    "end_by_party": (F.EndForm, lambda u, d, c: M.dispute_end_by_party(
+        u, dispute_id=d.pk, party=c["party"], reason=c["reason"])),
+    "fail": (F.FailForm, lambda u, d, c: M.dispute_fail(u, dispute_id=d.pk, reason=c["reason"])),
+    "agree": (F.AgreeForm, lambda u, d, c: M.dispute_agree(
+        u, dispute_id=d.pk, form=c["form"], facts_responsibility=c["facts_responsibility"], terms=c["terms"],
+        performance_manner=c["performance_manner"], performance_deadline=c.get("performance_deadline"),
+        signed=c["signed"], effective_on=c.get("effective_on"))),
+    "record_performance": (F.PerformanceForm, lambda u, d, c: M.dispute_record_performance(
+        u, dispute_id=d.pk, performed=c["performed"], note=c["note"])),
+}
+
+
+def _dispute_or_404(user, dispute_id):
+    try:
+        return dispute_get(user, dispute_id=dispute_id)
+    except NotFound:
+        raise Http404("没有找到该纠纷")
+
+
+@login_required
+def board(request):
+    return render(request, "mediation/board.html", mediator_board(request.user))
+
+
+@login_required
+def register(request):
+    units = list(Unit.objects.filter(memberships__user=request.user, memberships__role__in=[Role.MEDIATOR, Role.INTAKE_CLERK],
+                                     is_active=True).distinct())
+    if not units:
+        return render(request, "mediation/register.html", {"no_units": True}, status=403)
+    if request.method == "POST":
+        form = F.RegisterForm(request.POST, units=units)
+        parties = F.PartyFormSet(request.POST, prefix="party")
+        if form.is_valid() & parties.is_valid():
+            c = form.cleaned_data
+            try:
+                d = M.dispute_register(request.user, unit_id=c["unit_id"].pk, dispute_type=c["dispute_type"],
+                                       facts=c["facts"], received_on=c["received_on"],
+                                       parties=[M.PartyData(**p) for p in parties.cleaned_data if p])
+            except CaseworkError as e:
+                if e.field and e.field.startswith("parties"):
+                    parties._non_form_errors = parties.error_class([e.message])
+                else:
+                    _add_error(form, e)
+            else:
+                messages.success(request, f"已登记纠纷 {d.number}")
+                return redirect("dispute_detail", dispute_id=d.pk)
+        return render(request, "mediation/register.html", {"form": form, "parties": parties}, status=400)
+    return render(request, "mediation/register.html", {
+        "form": F.RegisterForm(units=units), "parties": F.PartyFormSet(prefix="party", initial=[{}, {}])})
+
+
+def _context(request, d, failed=None):
+    roles = roles_on_dispute(request.user, d)
+    allowed = []
+    for t in d_available(DState(d.state), roles):
+        if t.action in ACTIONS:
+            form = failed[1] if failed and failed[0] == t.action else ACTIONS[t.action][0](prefix=t.action)
+            allowed.append({"t": t, "form": form, "open": bool(failed and failed[0] == t.action)})
+    from casework.audit.models import Event
+
+    return {
+        "d": d, "actions": allowed, "events": Event.objects.filter(dispute=d).select_related("actor").order_by("id"),
+        "labels": {k: t.label for k, t in D_TRANSITIONS.items()} | {"register": "登记纠纷", "mediator_conflict": "调解员回避"},
+        "sessions": d.sessions.all(), "agreement": getattr(d, "agreement", None), "other_routes": OTHER_ROUTES,
+        "conflict_form": F.ConflictForm(prefix="conflict"), "is_mediator": Role.MEDIATOR in roles,
+    }
+
+
+@login_required
+def detail(request, dispute_id: int):
+    d = _dispute_or_404(request.user, dispute_id)
+    return render(request, "mediation/detail.html", _context(request, d))
+
+
+@login_required
+@require_POST
+def act(request, dispute_id: int, action: str):
+    d = _dispute_or_404(request.user, dispute_id)
+    if action not in ACTIONS:
+        raise Http404("没有这个操作")
+    form = ACTIONS[action][0](request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            ACTIONS[action][1](request.user, d, form.cleaned_data)
+        except CaseworkError as e:
+            _add_error(form, e)
+        else:
+            messages.success(request, f"已{D_TRANSITIONS[action].label}")
+            return redirect("dispute_detail", dispute_id=d.pk)
+    d = _dispute_or_404(request.user, dispute_id)
+    return render(request, "mediation/detail.html", _context(request, d, (action, form)), status=400)
+
+
+@login_required
+@require_POST
+def conflict(request, dispute_id: int):
+    d = _dispute_or_404(request.user, dispute_id)
+    form = F.ConflictForm(request.POST, prefix="conflict")
+    if not form.is_valid():
+        messages.error(request, "请填写回避理由")
+        return redirect("dispute_detail", dispute_id=d.pk)
+    M.dispute_declare_conflict(request.user, dispute_id=d.pk, reason=form.cleaned_data["reason"])
+    messages.success(request, f"您已回避纠纷 {d.number}")
+    return redirect("mediation_board")
+
+
+@login_required
+def agreement_pdf(request, dispute_id: int):
+    """调解协议书 (Art 29) in the official layout."""
+    from .documents import agreement_document
+
+    d = _dispute_or_404(request.user, dispute_id)
+    if not hasattr(d, "agreement") or d.agreement.form != "written":
+        raise Http404("该纠纷没有书面调解协议")
+    response = HttpResponse(agreement_document(d), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{d.number}-agreement.pdf"'
+    return response
