@@ -119,7 +119,13 @@ def act(request, dispute_id: int, action: str):
             messages.success(request, f"已{D_TRANSITIONS[action].label}")
             return redirect("dispute_detail", dispute_id=d.pk)
     d = _dispute_or_404(request.user, dispute_id)
-    return render(request, "mediation/detail.html", _context(request, d, (action, form)), status=400)
+    context = _context(request, d, (action, form))
+    if not any(a["t"].action == action for a in context["actions"]):
+        # the action is not offered in this state any more: say why at the top of the page
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return render(request, "mediation/detail.html", context, status=400)
 
 
 @login_required

@@ -158,7 +158,13 @@ def case_act(request, case_id: int, action: str):
             except NotFound:  # pragma: no cover
                 return redirect("home")
     case = _case_or_404(request.user, case_id)
-    return render(request, "web/case_detail.html", _workspace_context(request, case, (action, form)), status=400)
+    context = _workspace_context(request, case, (action, form))
+    if not any(a["t"].action == action for a in context["actions"]):
+        # the action is not offered in this state any more: say why at the top of the page
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return render(request, "web/case_detail.html", context, status=400)
 
 
 def _add_error(form, e: CaseworkError) -> None:
