@@ -61,26 +61,67 @@ def cases_visible_to(user) -> QuerySet[Case]:
     ).exclude(Exists(Case.respondent_officials.through.objects.filter(case=OuterRef("pk"), user_id=scope.user_id)))
 
 
+def scope_of(actor: Actor) -> StaffScope | None:
+    """The staff scope of an actor, loaded once per actor (one action, one request)."""
+    if "scope" not in actor.memo:
+        actor.memo["scope"] = StaffScope.of(actor.user) if actor.kind == ActorKind.STAFF else None
+    return actor.memo["scope"]
+
+
 def case_get(who, *, case_id: int | None = None, number: str | None = None, for_update: bool = False) -> Case:
-    """Fetch one case through the scope; ``for_update`` locks the row for an action."""
+    """Fetch one case through the scope; ``for_update`` locks the row for an action.
+
+    For staff it is one query: the row, plus whether the person's units handled it,
+    whether they are recused or complained about, and whether their unit is. The
+    visibility rule is the same as ``cases_visible_to``; ``test_authorization``
+    holds both to it.
+    """
     actor = as_actor(who)
-    if actor.kind == ActorKind.SYSTEM:
-        qs = Case.objects.all()
-    elif actor.kind == ActorKind.COMPLAINANT:
-        qs = Case.objects.filter(pk=actor.case_id)
-    else:
-        qs = cases_visible_to(actor.user)
+    qs = Case.objects.select_related("jurisdiction", "current_unit", "current_unit__jurisdiction")
+    if actor.kind == ActorKind.COMPLAINANT:
+        qs = qs.filter(pk=actor.case_id)
+    scope = scope_of(actor)
+    if actor.kind == ActorKind.STAFF:
+        if scope is None or not (scope.units or scope.supervised_paths):
+            raise NotFound()
+        qs = qs.annotate(**_access_flags(scope))
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    qs = qs.select_related("jurisdiction", "current_unit", "current_unit__jurisdiction")
     try:
         if case_id is not None:
-            return qs.get(pk=case_id)
-        if number is not None:
-            return qs.get(number=number)
+            case = qs.get(pk=case_id)
+        elif number is not None:
+            case = qs.get(number=number)
+        else:
+            raise NotFound()
     except (Case.DoesNotExist, ValueError, TypeError):
-        pass
-    raise NotFound()
+        raise NotFound() from None
+    if actor.kind == ActorKind.STAFF:
+        supervised = any(case.jurisdiction.path.startswith(p) for p in scope.supervised_paths)
+        if not (case.cw_linked or supervised) or case.cw_recused or case.cw_respondent_official:
+            raise NotFound()
+        case.cw_flags_for = scope.user_id
+    return case
+
+
+def _access_flags(scope: StaffScope) -> dict:
+    return {
+        "cw_linked": Exists(CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=scope.units)),
+        "cw_recused": Exists(Recusal.objects.filter(case=OuterRef("pk"), user_id=scope.user_id)),
+        "cw_respondent_official": Exists(
+            Case.respondent_officials.through.objects.filter(case=OuterRef("pk"), user_id=scope.user_id)
+        ),
+        "cw_respondent_unit": Exists(
+            Case.respondent_units.through.objects.filter(case=OuterRef("pk"), unit_id__in=scope.units)
+        ),
+    }
+
+
+def _flags(case: Case, user_id: int) -> tuple[bool, bool, bool] | None:
+    """(recused, complained-about official, complained-about unit) when case_get computed them for this user."""
+    if getattr(case, "cw_flags_for", None) != user_id:
+        return None
+    return case.cw_recused, case.cw_respondent_official, case.cw_respondent_unit
 
 
 def roles_on_case(who, case: Case) -> frozenset[Role]:
@@ -90,12 +131,16 @@ def roles_on_case(who, case: Case) -> frozenset[Role]:
         return frozenset({Role.SYSTEM})
     if actor.kind == ActorKind.COMPLAINANT:
         return frozenset({Role.COMPLAINANT}) if actor.case_id == case.pk else frozenset()
-    scope = StaffScope.of(actor.user)
-    if scope is None or _excluded(scope.user_id, case):
+    scope = scope_of(actor)
+    if scope is None:
         return frozenset()
-    disclosure = Disclosure(actor, case)
-    if disclosure.respondent:
-        return frozenset()  # a unit complained about never acts on the complaint
+    flags = _flags(case, scope.user_id)
+    if flags is not None:
+        recused, official, unit_complained = flags
+    else:
+        recused, official, unit_complained = _excluded(scope.user_id, case), False, Disclosure(actor, case).respondent
+    if recused or official or unit_complained:
+        return frozenset()  # recused (Art 28 ¶3), or complained about: never acts on the complaint
     roles = set(scope.roles_by_unit.get(case.current_unit_id, frozenset()))
     roles.discard(Role.SUPERVISOR)
     roles.discard(Role.ADMINISTRATOR)
@@ -124,6 +169,9 @@ class Disclosure:
     def respondent(self) -> bool:
         if self.actor.kind != ActorKind.STAFF or self.actor.user is None:
             return False
+        flags = _flags(self.case, self.actor.user.pk)
+        if flags is not None:
+            return flags[2]
         units = Membership.objects.filter(user=self.actor.user).values("unit_id")
         return self.case.respondent_units.filter(pk__in=units).exists()
 

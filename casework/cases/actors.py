@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -14,6 +14,8 @@ class Actor:
     kind: ActorKind
     user: AbstractBaseUser | None = None
     case_id: int | None = None  # a complainant has proven access to this one case only
+    # What access.py works out about this actor once per action (their memberships).
+    memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
     def staff(cls, user) -> "Actor":
