@@ -9,13 +9,14 @@ PORT   ?= 8000
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench
+.PHONY: help install run test bench messages
 
 help:
 	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT)/ (PORT=... to change)"
 	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
 	@echo "make bench   run each bench/*.py"
 	@echo "make install create .venv and install the project with its test extras"
+	@echo "make messages extract the translatable strings into locale/en/.../django.po and compile django.mo (needs gettext)"
 
 install: $(STAMP)
 
@@ -42,6 +43,10 @@ run: install
 
 test:
 	@bash scripts/test.sh $(ARGS)
+
+# The compiled django.mo is committed: `make run` needs no gettext.
+messages: install
+	@bash scripts/messages.sh
 
 bench: install
 	@set -e; shopt -s nullglob; files=(bench/*.py); \

@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from casework.api.urls import api
 
-admin.site.site_header = "Casework 管理"
+admin.site.site_header = _("Casework 管理")
 admin.site.site_title = "Casework"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switcher
     path("api/", api.urls),
     path("open311/v2/", include("casework.open311.urls")),
     path("portal/", include("casework.portal.urls")),

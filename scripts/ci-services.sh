@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what the tests need beyond Python: PostgreSQL 15,
 # Chromium with its driver, CJK fonts (pages and PDFs in Chinese: Noto CJK for 宋/黑, AR PL
-# UKai for 楷), the libraries WeasyPrint renders the notices with (Pango, HarfBuzz subset)
-# and poppler-utils (pdftoppm). Only what is missing; a machine that has everything costs no apt call.
+# UKai for 楷), the libraries WeasyPrint renders the notices with (Pango, HarfBuzz subset),
+# poppler-utils (pdftoppm) and gettext (tests/i18n compares locale/en/.../django.po with the
+# strings the sources mark; the compiled django.mo is committed, so running needs no gettext).
+# Only what is missing; a machine that has everything costs no apt call.
 # scripts/test.sh runs it when CI=true. Needs root (or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(postgresql chromium chromium-driver fonts-noto-cjk fonts-arphic-ukai poppler-utils
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig gettext)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.cases.errors import CaseworkError, NotFound
@@ -44,7 +45,7 @@ def _dispute_or_404(user, dispute_id):
     try:
         return dispute_get(user, dispute_id=dispute_id)
     except NotFound:
-        raise Http404("没有找到该纠纷")
+        raise Http404(_("没有找到该纠纷"))
 
 
 @login_required
@@ -73,7 +74,7 @@ def register(request):
                 else:
                     _add_error(form, e)
             else:
-                messages.success(request, f"已登记纠纷 {d.number}")
+                messages.success(request, _("已登记纠纷 %(number)s") % {"number": d.number})
                 return redirect("dispute_detail", dispute_id=d.pk)
         return render(request, "mediation/register.html", {"form": form, "parties": parties}, status=400)
     return render(request, "mediation/register.html", {
@@ -91,7 +92,7 @@ def _context(request, d, failed=None):
 
     return {
         "d": d, "actions": allowed, "events": Event.objects.filter(dispute=d).select_related("actor").order_by("id"),
-        "labels": {k: t.label for k, t in D_TRANSITIONS.items()} | {"register": "登记纠纷", "mediator_conflict": "调解员回避"},
+        "labels": {k: _(t.label) for k, t in D_TRANSITIONS.items()} | {"register": _("登记纠纷"), "mediator_conflict": _("调解员回避")},
         "sessions": d.sessions.all(), "agreement": getattr(d, "agreement", None), "other_routes": OTHER_ROUTES,
         "conflict_form": F.ConflictForm(prefix="conflict"), "is_mediator": Role.MEDIATOR in roles,
     }
@@ -108,7 +109,7 @@ def detail(request, dispute_id: int):
 def act(request, dispute_id: int, action: str):
     d = _dispute_or_404(request.user, dispute_id)
     if action not in ACTIONS:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     form = ACTIONS[action][0](request.POST, prefix=action)
     if form.is_valid():
         try:
@@ -116,7 +117,7 @@ def act(request, dispute_id: int, action: str):
         except CaseworkError as e:
             _add_error(form, e)
         else:
-            messages.success(request, f"已{D_TRANSITIONS[action].label}")
+            messages.success(request, _("已%(action)s") % {"action": _(D_TRANSITIONS[action].label)})
             return redirect("dispute_detail", dispute_id=d.pk)
     d = _dispute_or_404(request.user, dispute_id)
     context = _context(request, d, (action, form))
@@ -134,10 +135,10 @@ def conflict(request, dispute_id: int):
     d = _dispute_or_404(request.user, dispute_id)
     form = F.ConflictForm(request.POST, prefix="conflict")
     if not form.is_valid():
-        messages.error(request, "请填写回避理由")
+        messages.error(request, _("请填写回避理由"))
         return redirect("dispute_detail", dispute_id=d.pk)
     M.dispute_declare_conflict(request.user, dispute_id=d.pk, reason=form.cleaned_data["reason"])
-    messages.success(request, f"您已回避纠纷 {d.number}")
+    messages.success(request, _("您已回避纠纷 %(number)s") % {"number": d.number})
     return redirect("mediation_board")
 
 
@@ -148,7 +149,7 @@ def agreement_pdf(request, dispute_id: int):
 
     d = _dispute_or_404(request.user, dispute_id)
     if not hasattr(d, "agreement") or d.agreement.form != "written":
-        raise Http404("该纠纷没有书面调解协议")
+        raise Http404(_("该纠纷没有书面调解协议"))
     response = HttpResponse(agreement_document(d), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{d.number}-agreement.pdf"'
     return response

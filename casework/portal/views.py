@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.audit.models import Event
@@ -23,12 +25,23 @@ from .forms import LookupForm, RateForm, ReviewForm, SubmitForm
 
 SESSION_KEY = "portal_cases"
 PUBLIC_VERBS = {
-    "register": "已登记", "forward": "已转送有权处理的单位", "object": "接收单位提出异议，重新确定办理单位",
-    "redirect": "已告知通过其他法定途径解决", "accept": "已受理", "approve_extension": "办理期限延长",
-    "reply": "已出具处理意见书", "request_review": "已申请复查", "decide_review": "已出具复查意见",
-    "request_rereview": "已申请复核", "start_hearing": "复核听证", "end_hearing": "听证结束",
-    "decide_rereview": "已出具复核意见", "withdraw": "已撤回", "merge": "已并入正在办理的信访事项",
-    "expire_window": "已结案", "rate": "已评价",
+    "register": gettext_lazy("已登记"),
+    "forward": gettext_lazy("已转送有权处理的单位"),
+    "object": gettext_lazy("接收单位提出异议，重新确定办理单位"),
+    "redirect": gettext_lazy("已告知通过其他法定途径解决"),
+    "accept": gettext_lazy("已受理"),
+    "approve_extension": gettext_lazy("办理期限延长"),
+    "reply": gettext_lazy("已出具处理意见书"),
+    "request_review": gettext_lazy("已申请复查"),
+    "decide_review": gettext_lazy("已出具复查意见"),
+    "request_rereview": gettext_lazy("已申请复核"),
+    "start_hearing": gettext_lazy("复核听证"),
+    "end_hearing": gettext_lazy("听证结束"),
+    "decide_rereview": gettext_lazy("已出具复核意见"),
+    "withdraw": gettext_lazy("已撤回"),
+    "merge": gettext_lazy("已并入正在办理的信访事项"),
+    "expire_window": gettext_lazy("已结案"),
+    "rate": gettext_lazy("已评价"),
 }
 
 
@@ -61,7 +74,7 @@ def lookup(request):
         form = LookupForm(request.POST)
         if throttle.blocked(request):
             form.is_valid()
-            form.add_error(None, "尝试次数过多，请 15 分钟后再试。")
+            form.add_error(None, _("尝试次数过多，请 15 分钟后再试。"))
             return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             case = Case.objects.filter(number=form.cleaned_data["number"].strip()).first()
@@ -69,7 +82,7 @@ def lookup(request):
                 _grant(request, case)
                 return redirect("portal_case", number=case.number)
             throttle.record_failure(request)
-            form.add_error(None, "案件编号或查询码不正确。")
+            form.add_error(None, _("案件编号或查询码不正确。"))
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     return render(request, "portal/lookup.html", {"form": LookupForm()})
 
@@ -83,7 +96,7 @@ def _grant(request, case: Case) -> None:
 def _case_for(request, number: str) -> Case:
     case = Case.objects.select_related("current_unit__jurisdiction").filter(number=number).first()
     if case is None or case.pk not in request.session.get(SESSION_KEY, []):
-        raise Http404("请先凭案件编号和查询码查询")
+        raise Http404(_("请先凭案件编号和查询码查询"))
     return case
 
 
@@ -109,7 +122,7 @@ def case_page(request, number: str, review_form=None, rate_form=None, status=200
     return render(request, "portal/case.html", {
         "case": case, "events": [(e, PUBLIC_VERBS[e.verb]) for e in events],
         "review_form": review_form or ReviewForm(units=units) if (can_review or can_rereview) and within else review_form,
-        "review_kind": "复查" if can_review else "复核",
+        "is_review": can_review,  # else re-review
         "window_passed": (can_review or can_rereview) and not within,
         "rate_form": rate_form or RateForm() if case.outcome and not case.satisfaction else rate_form,
         "documents": _documents(case),
@@ -130,11 +143,11 @@ def document(request, number: str, kind: str):
 
     case = _case_for(request, number)
     if kind not in KINDS or not KINDS[kind].public:
-        raise Http404("没有找到该文书")
+        raise Http404(_("没有找到该文书"))
     try:
         filename, pdf = render_for_case(case, kind)
     except LookupError:
-        raise Http404("没有找到该文书")
+        raise Http404(_("没有找到该文书"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,13 +8,22 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from casework.cases.access import withheld_case_ids
+from casework.cases.models import Channel
 from casework.cases.selectors import cases_search
+from casework.rules.lifecycle import OUTCOME_LABELS, SATISFACTION_LABELS, STATE_LABELS
 
 from .views import FilterForm, filters_from
 
-HEADER = ["案件编号", "标题", "状态", "处理结果", "来源渠道", "事项分类", "收到日期", "当前单位", "期限", "期限规则", "暂定", "满意度"]
+# msgids: the header comes out in the language of the person exporting
+HEADER = [gettext_noop("案件编号"), gettext_noop("标题"), gettext_noop("状态"), gettext_noop("处理结果"),
+          gettext_noop("来源渠道"), gettext_noop("事项分类"), gettext_noop("收到日期"), gettext_noop("当前单位"),
+          gettext_noop("期限"), gettext_noop("期限规则"), gettext_noop("暂定"), gettext_noop("满意度")]
+# The rules core's and the models' labels the rows show (msgids, see casework/web/i18n_labels.py).
+LABELS = [*STATE_LABELS.values(), *OUTCOME_LABELS.values(), *SATISFACTION_LABELS.values(), *Channel.labels]
 CHUNK = 500
 
 
@@ -28,9 +37,17 @@ def export_csv(request):
     form = FilterForm(request.GET or None)
     qs = cases_search(request.user, filters_from(form)).select_related("current_unit")
     writer = csv.writer(_Echo())
+    # The rows are made while the response streams, after the view has returned (and, under
+    # ASGI, maybe in another thread): everything is translated here, in the request's language.
+    header = [_(h) for h in HEADER]
+    withheld_title, yes = _("（不向被投诉单位显示）"), _("是")
+    labels = {v: _(v) for v in LABELS}
+
+    def label(value: str) -> str:
+        return labels.get(value, value)
 
     def rows():
-        yield "\ufeff" + writer.writerow(HEADER)  # the BOM lets Excel read the UTF-8 as such
+        yield "\ufeff" + writer.writerow(header)  # the BOM lets Excel read the UTF-8 as such
         last = None
         while True:
             # keyset pages keep memory flat however many cases there are
@@ -40,10 +57,10 @@ def export_csv(request):
             withheld = withheld_case_ids(request.user, [c.pk for c in page])
             for c in page:
                 yield writer.writerow([
-                    c.number, "（不向被投诉单位显示）" if c.pk in withheld else c.title, c.state_label,
-                    c.get_outcome_display(), c.get_channel_display(), c.category, c.received_on.isoformat(),
+                    c.number, withheld_title if c.pk in withheld else c.title, label(c.state_label),
+                    label(c.get_outcome_display()), label(c.get_channel_display()), c.category, c.received_on.isoformat(),
                     c.current_unit.name, c.due_on.isoformat() if c.due_on else "", c.due_rule,
-                    "是" if c.due_provisional else "", c.get_satisfaction_display(),
+                    yes if c.due_provisional else "", label(c.get_satisfaction_display()),
                 ])
             last = page[-1].pk
 

@@ -4,7 +4,8 @@ so an error the action raises (``CaseworkError.field``) lands beside its field."
 from __future__ import annotations
 
 from django import forms
-
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from casework.cases.models import Channel
 from casework.organisation.models import Membership, Unit
@@ -15,10 +16,10 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class OnForm(forms.Form):
-    on = forms.DateField(label="日期", required=False, widget=DATE, help_text="默认为今天；补录纸质材料时填写实际日期")
+    on = forms.DateField(label=_("日期"), required=False, widget=DATE, help_text=_("默认为今天；补录纸质材料时填写实际日期"))
 
 
-def unit_choice(label="单位", required=True, queryset=None):
+def unit_choice(label=_("单位"), required=True, queryset=None):
     return forms.ModelChoiceField(
         queryset=queryset if queryset is not None else Unit.objects.filter(is_active=True).select_related("jurisdiction"),
         label=label, required=required,
@@ -26,26 +27,26 @@ def unit_choice(label="单位", required=True, queryset=None):
 
 
 class ForwardForm(OnForm):
-    to_unit_id = unit_choice("转送至")
-    note = forms.CharField(label="转送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    to_unit_id = unit_choice(_("转送至"))
+    note = forms.CharField(label=_("转送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class ReasonForm(OnForm):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class RedirectForm(OnForm):
-    route = forms.ChoiceField(label="应当告知的法定途径", choices=[(k.value, v) for k, v in ROUTE_LABELS.items()])
-    reason = forms.CharField(label="告知理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    route = forms.ChoiceField(label=_("应当告知的法定途径"), choices=[(k.value, _(v)) for k, v in ROUTE_LABELS.items()])
+    reason = forms.CharField(label=_("告知理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class MergeForm(OnForm):
-    into_number = forms.CharField(label="并入案件编号", max_length=40, help_text="正在办理的原信访事项")
+    into_number = forms.CharField(label=_("并入案件编号"), max_length=40, help_text=_("正在办理的原信访事项"))
 
 
 def officials_of(unit):
     return forms.ModelChoiceField(
-        queryset=_officials(unit), label="包案领导", required=False,
+        queryset=_officials(unit), label=_("包案领导"), required=False,
     )
 
 
@@ -57,8 +58,8 @@ def _officials(unit):
 
 
 class AcceptForm(OnForm):
-    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label="包案领导", required=False)
-    note = forms.CharField(label="受理说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label=_("包案领导"), required=False)
+    note = forms.CharField(label=_("受理说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,10 +68,10 @@ class AcceptForm(OnForm):
 
 
 class AssignForm(OnForm):
-    lead_unit_id = unit_choice("主办单位", required=False)
-    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label="包案领导", required=False)
+    lead_unit_id = unit_choice(_("主办单位"), required=False)
+    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label=_("包案领导"), required=False)
     co_unit_ids = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), label="协办单位", required=False
+        queryset=Unit.objects.filter(is_active=True), label=_("协办单位"), required=False
     )
 
     def __init__(self, *args, case=None, **kwargs):
@@ -82,77 +83,78 @@ class AssignForm(OnForm):
 
 
 class StepForm(OnForm):
-    kind = forms.ChoiceField(label="环节", choices=[
-        ("contact", "联系信访人"), ("investigation", "调查核实"), ("hearing_of_views", "听取意见"),
-        ("coordination", "协调会商"), ("other", "其他")])
-    note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    kind = forms.ChoiceField(label=_("环节"), choices=[
+        ("contact", _("联系信访人")), ("investigation", _("调查核实")), ("hearing_of_views", _("听取意见")),
+        ("coordination", _("协调会商")), ("other", _("其他"))])
+    note = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class ExtensionRequestForm(OnForm):
-    days = forms.IntegerField(label="延长天数", min_value=1, max_value=MAX_EXTENSION_DAYS,
-                              help_text=f"不超过 {MAX_EXTENSION_DAYS} 日（第三十四条）")
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=MAX_EXTENSION_DAYS,
+                              help_text=format_lazy(_("不超过 {days} 日（第三十四条）"), days=MAX_EXTENSION_DAYS))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class ExtensionApproveForm(OnForm):
-    days = forms.IntegerField(label="批准延长天数", min_value=1, max_value=MAX_EXTENSION_DAYS, required=False,
-                              help_text="不填则按申请天数批准")
+    days = forms.IntegerField(label=_("批准延长天数"), min_value=1, max_value=MAX_EXTENSION_DAYS, required=False,
+                              help_text=_("不填则按申请天数批准"))
 
 
-OUTCOMES = [(k.value, v) for k, v in OUTCOME_LABELS.items()]
+# the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
+OUTCOMES = [(k.value, _(v)) for k, v in OUTCOME_LABELS.items()]
 
 
 class ReplyForm(OnForm):
-    outcome = forms.ChoiceField(label="处理结果", choices=OUTCOMES, widget=forms.RadioSelect)
-    reasons = forms.CharField(label="事实和理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    opinion = forms.CharField(label="处理意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    legal_basis = forms.CharField(label="法律法规依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    received_on = forms.DateField(label="送达日期", required=False, widget=DATE, help_text="复查申请期自收到之日起算")
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=OUTCOMES, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    opinion = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    legal_basis = forms.CharField(label=_("法律法规依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复查申请期自收到之日起算"))
 
 
 class ReviewRequestForm(OnForm):
-    review_unit_id = unit_choice("复查机关")
-    reason = forms.CharField(label="复查请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    review_unit_id = unit_choice(_("复查机关"))
+    reason = forms.CharField(label=_("复查请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class RereviewRequestForm(OnForm):
-    rereview_unit_id = unit_choice("复核机关")
-    reason = forms.CharField(label="复核请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    rereview_unit_id = unit_choice(_("复核机关"))
+    reason = forms.CharField(label=_("复核请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class DecisionForm(OnForm):
-    outcome = forms.ChoiceField(label="结果", choices=OUTCOMES, widget=forms.RadioSelect)
-    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    outcome = forms.ChoiceField(label=_("结果"), choices=OUTCOMES, widget=forms.RadioSelect)
+    opinion = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
 
 class DecideReviewForm(DecisionForm):
-    received_on = forms.DateField(label="送达日期", required=False, widget=DATE, help_text="复核申请期自收到之日起算")
+    received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复核申请期自收到之日起算"))
 
 
 class NoteForm(OnForm):
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
 class RecuseForm(forms.Form):
-    reason = forms.CharField(label="回避理由", max_length=200)
+    reason = forms.CharField(label=_("回避理由"), max_length=200)
 
 
 class SuperviseForm(forms.Form):
-    instruction = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    days = forms.IntegerField(label="期限（工作日）", min_value=1, max_value=60, initial=5)
+    instruction = forms.CharField(label=_("督办要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    days = forms.IntegerField(label=_("期限（工作日）"), min_value=1, max_value=60, initial=5)
 
 
 class SupervisionAnswerForm(forms.Form):
-    answer = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    answer = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 # -- intake -----------------------------------------------------------------------
 
 
 class ComplainantForm(forms.Form):
-    name = forms.CharField(label="姓名（名称）", max_length=100)
-    address = forms.CharField(label="住址", max_length=200)
-    phone = forms.CharField(label="联系电话", max_length=40, required=False)
+    name = forms.CharField(label=_("姓名（名称）"), max_length=100)
+    address = forms.CharField(label=_("住址"), max_length=200)
+    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
 
 
 ComplainantFormSet = forms.formset_factory(
@@ -177,32 +179,32 @@ class MultipleFileField(forms.FileField):
 
 
 ROUTE_NEXT = [
-    ("", "暂不处理（仅登记）"),
-    ("forward", "转送有权处理的单位"),
-    ("accept", "本单位受理"),
-    ("redirect", "告知通过其他法定途径解决"),
+    ("", _("暂不处理（仅登记）")),
+    ("forward", _("转送有权处理的单位")),
+    ("accept", _("本单位受理")),
+    ("redirect", _("告知通过其他法定途径解决")),
 ]
 
 
 class IntakeForm(forms.Form):
-    unit_id = forms.ModelChoiceField(queryset=Unit.objects.none(), label="登记单位")
-    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.VISIT)
-    received_on = forms.DateField(label="收到日期", required=False, widget=DATE, help_text="默认为今天")
-    group_size = forms.IntegerField(label="人数", min_value=1, required=False, help_text="集体访时填写总人数")
-    title = forms.CharField(label="标题", max_length=200, required=False, help_text="不填则取投诉请求开头")
-    request = forms.CharField(label="投诉请求", widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
-    facts_reasons = forms.CharField(label="事实和理由", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
-    category = forms.CharField(label="事项分类", max_length=60, required=False)
+    unit_id = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("登记单位"))
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=[(k, _(v)) for k, v in Channel.choices], initial=Channel.VISIT)
+    received_on = forms.DateField(label=_("收到日期"), required=False, widget=DATE, help_text=_("默认为今天"))
+    group_size = forms.IntegerField(label=_("人数"), min_value=1, required=False, help_text=_("集体访时填写总人数"))
+    title = forms.CharField(label=_("标题"), max_length=200, required=False, help_text=_("不填则取投诉请求开头"))
+    request = forms.CharField(label=_("投诉请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    facts_reasons = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    category = forms.CharField(label=_("事项分类"), max_length=60, required=False)
     respondent_unit_ids = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), label="被投诉单位", required=False,
-        help_text="被投诉单位看不到信访人信息和材料（第三十条第三款）",
+        queryset=Unit.objects.filter(is_active=True), label=_("被投诉单位"), required=False,
+        help_text=_("被投诉单位看不到信访人信息和材料（第三十条第三款）"),
     )
-    respondent_text = forms.CharField(label="被投诉对象（其他）", max_length=200, required=False)
-    attachments = MultipleFileField(label="附件", required=False, help_text="PDF、图片、Word 或文本，每个不超过 10 MB")
-    next_step = forms.ChoiceField(label="登记后", choices=ROUTE_NEXT, required=False)
-    to_unit_id = unit_choice("转送至", required=False)
-    route = forms.ChoiceField(label="法定途径", choices=[("", "—")] + [(k.value, v) for k, v in ROUTE_LABELS.items()], required=False)
-    route_reason = forms.CharField(label="告知理由", max_length=2000, required=False)
+    respondent_text = forms.CharField(label=_("被投诉对象（其他）"), max_length=200, required=False)
+    attachments = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、图片、Word 或文本，每个不超过 10 MB"))
+    next_step = forms.ChoiceField(label=_("登记后"), choices=ROUTE_NEXT, required=False)
+    to_unit_id = unit_choice(_("转送至"), required=False)
+    route = forms.ChoiceField(label=_("法定途径"), choices=[("", "—")] + [(k.value, _(v)) for k, v in ROUTE_LABELS.items()], required=False)
+    route_reason = forms.CharField(label=_("告知理由"), max_length=2000, required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,12 +217,12 @@ class IntakeForm(forms.Form):
         data = super().clean()
         step = data.get("next_step")
         if step == "forward" and not data.get("to_unit_id"):
-            self.add_error("to_unit_id", "请选择转送单位")
+            self.add_error("to_unit_id", _("请选择转送单位"))
         if step == "redirect":
             if not data.get("route"):
-                self.add_error("route", "请选择法定途径")
+                self.add_error("route", _("请选择法定途径"))
             if not (data.get("route_reason") or "").strip():
-                self.add_error("route_reason", "请填写告知理由")
+                self.add_error("route_reason", _("请填写告知理由"))
         return data
 
 

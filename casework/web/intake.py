@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from casework.cases import actions as A
 from casework.cases.errors import CaseworkError
@@ -67,7 +68,7 @@ def _route(request, case, d) -> None:
         elif step == "redirect":
             A.case_redirect(request.user, case_id=case.pk, route=d["route"], reason=d["route_reason"], on=d["received_on"])
     except CaseworkError as e:
-        messages.warning(request, f"已登记，但未能完成后续操作：{e.message}。请在案件页面继续办理。")
+        messages.warning(request, _("已登记，但未能完成后续操作：%(error)s。请在案件页面继续办理。") % {"error": e.message})
 
 
 @login_required

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.cases import actions as A
@@ -33,24 +35,28 @@ def _case_or_404(user, case_id: int) -> Case:
     try:
         return case_get(user, case_id=case_id)
     except NotFound:
-        raise Http404("没有找到该案件")
+        raise Http404(_("没有找到该案件"))
 
 
 class FilterForm(djforms.Form):
-    number = djforms.CharField(label="案件编号", required=False, max_length=40)
-    name = djforms.CharField(label="信访人", required=False, max_length=100)
-    category = djforms.CharField(label="分类", required=False, max_length=60)
-    unit_id = djforms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label="当前单位", required=False)
-    state = djforms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + [(s.value, l) for s, l in STATE_LABELS.items()])
-    received_from = djforms.DateField(label="收到日期自", required=False, widget=F.DATE)
-    received_to = djforms.DateField(label="至", required=False, widget=F.DATE)
-    urgency = djforms.ChoiceField(label="紧急程度", required=False, choices=[
-        ("", "全部"), ("overdue", "已超期"), ("soon", "即将到期"), ("open", "在办")])
+    number = djforms.CharField(label=gettext_lazy("案件编号"), required=False, max_length=40)
+    name = djforms.CharField(label=gettext_lazy("信访人"), required=False, max_length=100)
+    category = djforms.CharField(label=gettext_lazy("分类"), required=False, max_length=60)
+    unit_id = djforms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label=gettext_lazy("当前单位"),
+                                       required=False)
+    # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
+    state = djforms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部"))] + [
+        (s.value, gettext_lazy(l)) for s, l in STATE_LABELS.items()])
+    received_from = djforms.DateField(label=gettext_lazy("收到日期自"), required=False, widget=F.DATE)
+    received_to = djforms.DateField(label=gettext_lazy("至"), required=False, widget=F.DATE)
+    urgency = djforms.ChoiceField(label=gettext_lazy("紧急程度"), required=False, choices=[
+        ("", gettext_lazy("全部")), ("overdue", gettext_lazy("已超期")), ("soon", gettext_lazy("即将到期")),
+        ("open", gettext_lazy("在办"))])
 
     def clean(self):
         d = super().clean()
         if d.get("received_from") and d.get("received_to") and d["received_to"] < d["received_from"]:
-            self.add_error("received_to", "结束日期不能早于开始日期")
+            self.add_error("received_to", _("结束日期不能早于开始日期"))
         return d
 
 
@@ -87,6 +93,16 @@ def case_detail(request, case_id: int):
     return render(request, "web/case_detail.html", _workspace_context(request, case))
 
 
+# Events that are not lifecycle transitions, as the timeline names them.
+OTHER_EVENTS = {"recuse": gettext_lazy("回避"), "supervise": gettext_lazy("发出督办通知"),
+                "supervision_answer": gettext_lazy("答复督办")}
+
+
+def event_labels() -> dict[str, str]:
+    """verb -> what the timeline says, in the active language (the table's labels are msgids)."""
+    return {k: _(t.label) for k, t in TRANSITIONS.items()} | {k: str(v) for k, v in OTHER_EVENTS.items()}
+
+
 def _workspace_context(request, case, failed: tuple[str, object] | None = None) -> dict:
     roles = roles_on_case(request.user, case)
     allowed = [t for t in available_actions(State(case.state), roles) if t.action in ACTIONS]
@@ -102,7 +118,7 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
         "clocks": clocks_for_case(case),
         "events": case_timeline(case),
         "actions": action_forms,
-        "labels": {k: t.label for k, t in TRANSITIONS.items()},
+        "labels": event_labels(),
         "supervise_form": F.SuperviseForm(prefix="supervise") if "supervisor" in roles else None,
         "recuse_form": F.RecuseForm(prefix="recuse"),
         "supervisions": case.supervisions.select_related("to_unit", "issuing_unit"),
@@ -128,11 +144,11 @@ def case_document(request, case_id: int, kind: str):
 
     case = _case_or_404(request.user, case_id)
     if not disclosure(request.user, case).identity:
-        raise Http404("没有找到该文书")  # notices name the complainant (Art 30 ¶3)
+        raise Http404(_("没有找到该文书"))  # notices name the complainant (Art 30 ¶3)
     try:
         filename, pdf = render_for_case(case, kind)
     except (KeyError, LookupError):
-        raise Http404("没有找到该文书")
+        raise Http404(_("没有找到该文书"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -144,7 +160,7 @@ def case_act(request, case_id: int, action: str):
     """Run one lifecycle action from the workspace; errors go back beside their fields."""
     case = _case_or_404(request.user, case_id)
     if action not in ACTIONS:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     form = make_form(action, case, request.POST)
     if form.is_valid():
         try:
@@ -152,7 +168,7 @@ def case_act(request, case_id: int, action: str):
         except CaseworkError as e:
             _add_error(form, e)
         else:
-            messages.success(request, f"已{TRANSITIONS[action].label}")
+            messages.success(request, _("已%(action)s") % {"action": _(TRANSITIONS[action].label)})
             try:
                 return redirect("case_detail", case_id=case.pk)
             except NotFound:  # pragma: no cover
@@ -187,9 +203,9 @@ def case_recuse(request, case_id: int):
         except CaseworkError as e:
             messages.error(request, e.message)
             return redirect("case_detail", case_id=case.pk)
-        messages.success(request, f"您已回避案件 {case.number}，今后不再显示该案件")
+        messages.success(request, _("您已回避案件 %(number)s，今后不再显示该案件") % {"number": case.number})
         return redirect("home")
-    messages.error(request, "请填写回避理由")
+    messages.error(request, _("请填写回避理由"))
     return redirect("case_detail", case_id=case.pk)
 
 
@@ -205,9 +221,11 @@ def case_supervise(request, case_id: int):
         except CaseworkError as e:
             messages.error(request, e.message)
         else:
-            messages.success(request, f"已发出督办通知 {notice.number}，答复期限 {notice.due_on:%Y-%m-%d}")
+            messages.success(request, _("已发出督办通知 %(number)s，答复期限 %(due)s") % {
+                "number": notice.number, "due": f"{notice.due_on:%Y-%m-%d}"})
     else:
-        messages.error(request, "；".join(f"{form.fields[f].label}：{', '.join(errs)}" for f, errs in form.errors.items()))
+        messages.error(request, _("；").join(
+            _("%(field)s：%(errors)s") % {"field": form.fields[f].label, "errors": ", ".join(errs)} for f, errs in form.errors.items()))
     return redirect("case_detail", case_id=case.pk)
 
 
@@ -216,18 +234,18 @@ def case_supervise(request, case_id: int):
 def supervision_answer(request, notice_id: int):
     notice = SupervisionNotice.objects.filter(pk=notice_id).first()
     if notice is None:
-        raise Http404("没有找到该督办通知")
+        raise Http404(_("没有找到该督办通知"))
     form = F.SupervisionAnswerForm(request.POST, prefix="answer")
     try:
         if not form.is_valid():
-            raise CaseworkError("invalid", "请填写办理情况")
+            raise CaseworkError("invalid", _("请填写办理情况"))
         A.supervision_answer(request.user, notice_id=notice.pk, answer=form.cleaned_data["answer"])
     except NotFound:
-        raise Http404("没有找到该督办通知")
+        raise Http404(_("没有找到该督办通知"))
     except CaseworkError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, "已答复督办通知")
+        messages.success(request, _("已答复督办通知"))
     return redirect("case_detail", case_id=notice.case_id)
 
 
@@ -250,7 +268,7 @@ def due_date(request):
                 try:
                     days = int(days)
                 except ValueError:
-                    raise DueDateError("天数应为整数") from None
+                    raise DueDateError(_("天数应为整数")) from None
                 rule = None
             context["answer"] = compute_due(start, rule=rule, days=days, working_days=bool(request.GET.get("working")))
         except DueDateError as e:

@@ -1,0 +1,179 @@
+"""The labels that the rules core and the models give in Chinese, listed for translation.
+
+The rules core (casework/rules) does not import Django, and its tables and the
+models' choices keep their Chinese labels as they are. The pages translate
+them where they are shown (the ``trans_label`` template filter, ``gettext`` in
+the views and forms); this module only puts their msgids into the catalogue:
+``makemessages`` extracts the ``gettext_noop`` calls below. Nothing imports it.
+
+tests/i18n/test_catalogue.py checks that every label these tables hold now is
+translated, so a label added to a table without a line here fails the suite.
+"""
+
+from django.utils.translation import gettext_noop
+
+# lifecycle.STATE_LABELS
+gettext_noop("已登记")
+gettext_noop("已转送")
+gettext_noop("已告知其他途径")
+gettext_noop("办理中")
+gettext_noop("已答复")
+gettext_noop("复查中")
+gettext_noop("已复查")
+gettext_noop("复核中")
+gettext_noop("复核听证中")
+gettext_noop("已终结")
+gettext_noop("已结案")
+
+# lifecycle.ROLE_LABELS
+gettext_noop("登记受理人员")
+gettext_noop("承办人员")
+gettext_noop("包案领导")
+gettext_noop("督办人员")
+gettext_noop("调解员")
+gettext_noop("系统管理员")
+gettext_noop("信访人")
+gettext_noop("系统")
+
+# lifecycle.OUTCOME_LABELS
+gettext_noop("支持")
+gettext_noop("部分支持")
+gettext_noop("不支持")
+
+# lifecycle.ROUTE_LABELS
+gettext_noop("诉讼、复查、检察或公安程序")
+gettext_noop("仲裁")
+gettext_noop("党员申诉")
+gettext_noop("行政复议、行政裁决、行政确认、行政许可、行政处罚")
+
+# lifecycle.SATISFACTION_LABELS
+gettext_noop("满意")
+gettext_noop("基本满意")
+gettext_noop("不满意")
+
+# lifecycle.TRANSITIONS: label
+gettext_noop("登记")
+gettext_noop("转送")
+gettext_noop("提出转送异议")
+gettext_noop("告知其他法定途径")
+gettext_noop("受理")
+gettext_noop("确定承办单位和包案领导")
+gettext_noop("记录办理情况")
+gettext_noop("申请延期")
+gettext_noop("批准延期")
+gettext_noop("出具处理意见书")
+gettext_noop("申请复查")
+gettext_noop("出具复查意见")
+gettext_noop("申请复核")
+gettext_noop("举行听证")
+gettext_noop("听证结束")
+gettext_noop("出具复核意见")
+gettext_noop("撤回")
+gettext_noop("并入正在办理的信访事项")
+gettext_noop("申请期限届满结案")
+gettext_noop("满意度评价")
+
+# lifecycle.TRANSITIONS: article
+gettext_noop("第17条、第19条、第22条")
+gettext_noop("第22条、第23条第3款")
+gettext_noop("第23条第3款")
+gettext_noop("第28条第2款、第31条第1至4项")
+gettext_noop("第31条第6项、第34条")
+gettext_noop("第24条")
+gettext_noop("第31条第6项")
+gettext_noop("第34条")
+gettext_noop("第32条")
+gettext_noop("第35条")
+gettext_noop("第36条第1款")
+gettext_noop("第36条第2款")
+gettext_noop("第36条第1款、第3款")
+gettext_noop("第19条")
+gettext_noop("第19条第3款")
+gettext_noop("第35条、第36条")
+gettext_noop("第21条第2款")
+
+# mediation.D_STATE_LABELS
+gettext_noop("待调解")
+gettext_noop("调解中")
+gettext_noop("已达成协议")
+gettext_noop("已履行")
+gettext_noop("未履行")
+gettext_noop("调解不成")
+gettext_noop("当事人拒绝调解")
+
+# mediation.LEVEL_LABELS
+gettext_noop("村（社区）")
+gettext_noop("乡镇（街道）")
+gettext_noop("主管部门")
+
+# mediation.DISPUTE_TYPE_LABELS
+gettext_noop("邻里纠纷")
+gettext_noop("婚姻家庭纠纷")
+gettext_noop("土地、宅基地边界纠纷")
+gettext_noop("劳动、劳务报酬纠纷")
+gettext_noop("房屋租赁纠纷")
+gettext_noop("消费纠纷")
+gettext_noop("其他纠纷")
+
+# mediation.OTHER_ROUTES
+gettext_noop("可以依法通过仲裁、行政、司法等途径维护自己的权利（人民调解法第二十六条）")
+
+# mediation.D_TRANSITIONS: label
+gettext_noop("登记纠纷")
+gettext_noop("选定或指定调解员")
+gettext_noop("记录调解")
+gettext_noop("上交上一级调解")
+gettext_noop("当事人拒绝或要求终止调解")
+gettext_noop("调解不成，终止调解")
+gettext_noop("达成调解协议")
+gettext_noop("回访履行情况")
+
+# mediation.D_TRANSITIONS: article
+gettext_noop("人民调解法 第17条")
+gettext_noop("人民调解法 第19条")
+gettext_noop("人民调解法 第22条、第23条、第27条")
+gettext_noop("人民调解法 第18条")
+gettext_noop("人民调解法 第17条、第23条第2项、第26条")
+gettext_noop("人民调解法 第26条")
+gettext_noop("人民调解法 第28条、第29条、第30条")
+gettext_noop("人民调解法 第31条")
+
+# clocks.RULES: label
+gettext_noop("登记受理告知")
+gettext_noop("转送异议期")
+gettext_noop("办理期限")
+gettext_noop("复查申请期")
+gettext_noop("复查办理期限")
+gettext_noop("复核申请期")
+gettext_noop("复核办理期限")
+gettext_noop("司法确认申请期")
+
+# clocks.RULES: article
+gettext_noop("信访工作条例 第22条、第23条")
+gettext_noop("信访工作条例 第23条第3款")
+gettext_noop("信访工作条例 第34条")
+gettext_noop("信访工作条例 第35条")
+gettext_noop("信访工作条例 第36条第1款")
+gettext_noop("信访工作条例 第36条第1款、第2款")
+gettext_noop("人民调解法 第33条")
+
+# cases.models.Channel
+gettext_noop("走访")
+gettext_noop("来信")
+gettext_noop("来电")
+gettext_noop("传真")
+gettext_noop("网上信访")
+gettext_noop("系统接口")
+
+# mediation.models.Agreement.form
+gettext_noop("书面协议")
+gettext_noop("口头协议")
+
+# documents.catalogue.KINDS: title
+gettext_noop("登记回执")
+gettext_noop("转送告知书")
+gettext_noop("告知书（其他法定途径）")
+gettext_noop("延期办理告知书")
+gettext_noop("信访事项处理意见书")
+gettext_noop("信访事项复查意见书")
+gettext_noop("信访事项复核意见书")
