@@ -74,14 +74,17 @@ def case_register(
     title = text(title, "标题", "title", max_length=200, required=False) or request[:40]
     category = text(category, "事项分类", "category", max_length=60, required=False)
     respondent_text = text(respondent_text, "被投诉对象", "respondent_text", max_length=200, required=False)
-    is_group = len(people) > 1 or (group_size or 1) > 1
     if group_size is not None and (not isinstance(group_size, int) or group_size < len(people)):
         raise InvalidInput("人数不能少于登记的信访人（代表人）人数", "group_size")
+    is_group = len(people) > 1 or (group_size or 1) > 1  # after the check: a malformed group_size is a 400
     files = list(attachments)
     for f in files:
         _check_attachment(f)
     respondent_units = [active_unit(u, "respondent_unit_ids") for u in respondent_unit_ids]
-    respondent_officials = list(respondent_official_ids)
+    try:
+        respondent_officials = [int(u) for u in respondent_official_ids]
+    except (TypeError, ValueError):
+        raise InvalidInput("被投诉人员不存在", "respondent_official_ids") from None
 
     if actor.kind == ActorKind.STAFF:
         scope = StaffScope.of(actor.user)

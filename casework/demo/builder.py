@@ -1,0 +1,206 @@
+"""Load (and, on SQLite, wipe) the demo: a fictional city, its staff, and cases made through the real actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count, ProtectedError
+from django.utils import timezone
+from tqdm import tqdm
+
+from casework.audit.models import Event
+from casework.cases.models import Case, CaseParty, Person
+from casework.organisation.models import Jurisdiction
+from casework.rules.lifecycle import OPEN
+
+from .org import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, DemoError, Org, build_org
+from .scenario import Storyteller
+from .sources import Message, load_messages
+
+SPAN_DAYS = 182  # cases were received over the last six months
+SHARE_FROM_REPLIES = 0.75  # of cases old enough to be answered, how many use a message with its real reply
+OLD_ENOUGH = 45  # days
+SHARE_RESUBMITTED = 0.02  # cases that are a resubmission merged into the case in hand
+SHARE_STUCK = 0.04  # cases accepted 70+ days ago and still unanswered: overdue
+BATCH = 100  # cases per transaction (the actions nest inside it as savepoints)
+
+
+@dataclass
+class Result:
+    org: Org
+    source: str
+    cases: int
+    by_state: Counter
+    overdue: int
+    supervised: int
+    rated: int
+    merged: int
+    withdrawn: int
+    extensions: int
+    refused: list[str] = field(default_factory=list)
+    access_codes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def demo_root() -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(code=PROVINCE_CODE).first()
+
+
+def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None = None, progress: bool = True,
+              today: dt.date | None = None) -> Result:
+    if demo_root() is not None:
+        raise DemoError("演示数据已存在")
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    messages, source = load_messages(data_dir)
+    if not messages:
+        raise DemoError(f"没有可用的留言：{source}")
+    org = build_org(rng)
+    teller = Storyteller(org, rng, today)
+    plan = _plan(rng, messages, cases, today)
+
+    made: list[Case] = []
+    with tqdm(total=cases, unit="件", desc="演示案件", disable=not progress, file=sys.stderr) as bar:
+        for start in range(0, len(plan), BATCH):
+            with transaction.atomic():
+                for msg, received, stuck in plan[start:start + BATCH]:
+                    case = teller.tell(msg, received, stuck=stuck)
+                    if case is not None:
+                        made.append(case)
+                    bar.update(1)
+        # Resubmissions of matters still in hand, merged into them (Art 19 ¶3).
+        wanted = cases - len(plan)
+        open_ids = list(Case.objects.filter(pk__in=[c.pk for c in made], state__in=[s.value for s in OPEN])
+                        .values_list("pk", flat=True))
+        rng.shuffle(open_ids)
+        with transaction.atomic():
+            for pk in open_ids:
+                if wanted <= 0:
+                    break
+                target = Case.objects.get(pk=pk)
+                msg = _message_of(target)
+                if teller.resubmit(target, msg) is not None:
+                    wanted -= 1
+                    bar.update(1)
+            while wanted > 0:  # nothing left to merge into: ordinary cases instead
+                msg = rng.choice(messages)
+                teller.tell(msg, today - dt.timedelta(days=rng.randint(0, SPAN_DAYS)))
+                wanted -= 1
+                bar.update(1)
+
+    demo_cases = Case.objects.filter(jurisdiction__path__startswith=org.province.path)
+    overdue = demo_cases.filter(state__in=[s.value for s in OPEN], due_on__lt=today)
+    with transaction.atomic():
+        supervised = teller.supervise(list(overdue.select_related("jurisdiction", "current_unit").order_by("pk")))
+    return Result(
+        org=org, source=source, cases=demo_cases.count(),
+        by_state=Counter(dict((s, n) for s, n in _count_by_state(demo_cases))),
+        overdue=overdue.count(), supervised=supervised,
+        rated=demo_cases.exclude(satisfaction="").count(),
+        merged=teller.stats.merged,
+        withdrawn=Event.objects.filter(verb="withdraw", case__in=demo_cases).count(),
+        extensions=demo_cases.filter(extension_days_granted__gt=0).count(),
+        refused=teller.stats.refused, access_codes=teller.stats.access_codes,
+    )
+
+
+def _count_by_state(qs):
+    return qs.values_list("state").annotate(n=Count("id")).order_by()
+
+
+def _message_of(case: Case) -> Message:
+    return Message(case.title, case.facts_reasons, case.category)
+
+
+def _plan(rng: random.Random, messages: list[Message], n: int, today: dt.date) -> list[tuple[Message, dt.date, bool]]:
+    """(message, received date, stuck) for the cases told directly, oldest first (so case numbers follow dates)."""
+    main = n - round(n * SHARE_RESUBMITTED)
+    stuck = max(1, round(n * SHARE_STUCK)) if main > 1 else 0
+    dates = [(today - dt.timedelta(days=rng.randint(80, SPAN_DAYS)), True) for _ in range(stuck)]
+    dates += [(today - dt.timedelta(days=rng.randint(0, SPAN_DAYS)), False) for _ in range(main - stuck)]
+    dates.sort()
+    replied = [m for m in messages if m.has_reply]
+    plain = [m for m in messages if not m.has_reply]
+    pools = {True: _Cycle(rng, replied or plain), False: _Cycle(rng, plain or replied)}
+    plan = []
+    for received, is_stuck in dates:
+        old = (today - received).days >= OLD_ENOUGH and not is_stuck
+        plan.append((pools[old and rng.random() < SHARE_FROM_REPLIES].next(), received, is_stuck))
+    return plan
+
+
+class _Cycle:
+    """Draw without replacement; start over (reshuffled) when the pool runs out."""
+
+    def __init__(self, rng: random.Random, items: list) -> None:
+        self.rng, self.items, self.queue = rng, items, []
+
+    def next(self):
+        if not self.queue:
+            self.queue = list(self.items)
+            self.rng.shuffle(self.queue)
+        return self.queue.pop()
+
+
+# -- reset (SQLite only) --------------------------------------------------------
+
+
+def reset_demo() -> int:
+    """Delete the demo organisation, its cases, events and users. Returns how many cases went.
+
+    Events are append-only: on PostgreSQL the database refuses to delete them
+    (and should). Only a throwaway SQLite database may be wiped this way.
+    """
+    if connection.vendor != "sqlite":
+        raise DemoError(
+            f"--reset 只能用于 SQLite：{connection.vendor} 上的事件记录只能追加、不能删除。"
+            "如需重建演示数据，请删除并重新创建数据库，再运行 migrate 和 load_demo。"
+        )
+    root = demo_root()
+    if root is None:
+        return 0
+    with transaction.atomic():
+        jurisdictions = Jurisdiction.objects.filter(path__startswith=root.path)
+        jids = list(jurisdictions.values_list("pk", flat=True))
+        cases = Case.objects.filter(jurisdiction_id__in=jids)
+        n = cases.count()
+        person_ids = list(CaseParty.objects.filter(case__in=cases).values_list("person_id", flat=True))
+        cases.update(merged_into=None)
+        # Every case-scoped table carries the jurisdiction (DESIGN: Storage), and so do units: delete
+        # them in whatever order their protected references allow.
+        pending = [m for m in apps.get_models() if _jurisdiction_field(m)]
+        while pending:
+            done = []
+            for model in pending:
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(**{f"{_jurisdiction_field(model)}__in": jids}).delete()
+                    done.append(model)
+                except ProtectedError:
+                    continue
+            if not done:
+                names = "、".join(m._meta.label for m in pending)
+                raise DemoError(f"无法删除演示数据：{names} 仍被其他数据引用")
+            pending = [m for m in pending if m not in done]
+        Person.objects.filter(pk__in=person_ids).delete()
+        for j in sorted(jurisdictions, key=lambda j: -len(j.path)):
+            j.delete()
+        get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
+    return n
+
+
+def _jurisdiction_field(model) -> str | None:
+    for f in model._meta.get_fields():
+        if f.many_to_one or f.one_to_one:
+            if f.concrete and f.related_model is Jurisdiction and f.name != "parent":
+                return f.name
+    return None
+
+
