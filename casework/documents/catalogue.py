@@ -59,6 +59,20 @@ def _serial(event: Event) -> int:
     ).count()
 
 
+RECEIPT_CODES = "receipt_codes"
+
+
+def remember_receipt_code(request, case: Case, code: str) -> None:
+    """Keep the access code in this session only, so that the receipt printed now can carry it."""
+    codes = dict(request.session.get(RECEIPT_CODES, {}))
+    codes[str(case.pk)] = code
+    request.session[RECEIPT_CODES] = codes
+
+
+def receipt_code(request, case: Case) -> str:
+    return request.session.get(RECEIPT_CODES, {}).get(str(case.pk), "")
+
+
 def documents_for_case(case: Case, public: bool = False) -> list[dict]:
     verbs = set(Event.objects.filter(case=case).values_list("verb", flat=True))
     out = []
@@ -70,11 +84,20 @@ def documents_for_case(case: Case, public: bool = False) -> list[dict]:
     return out
 
 
-def render_for_case(case: Case, key: str) -> tuple[str, bytes]:
-    """(filename, PDF) of one notice of the case; KeyError / LookupError when it does not exist."""
+def render_for_case(case: Case, key: str, *, access_code: str = "") -> tuple[str, bytes]:
+    """(filename, PDF) of one notice of the case; KeyError / LookupError when it does not exist.
+
+    ``access_code`` goes on the receipt only, and only from the session that just
+    registered the case: the code itself is never stored.
+    """
     kind = KINDS[key]
     event = Event.objects.filter(case=case, verb=kind.verb).order_by("-id").first()
     if event is None:
         raise LookupError(key)
-    pdf = render_notice(kind.build(case, _serial(event)))
+    notice = kind.build(case, _serial(event))
+    if key == "receipt" and access_code:
+        from dataclasses import replace
+
+        notice = replace(notice, access_code=access_code)
+    pdf = render_notice(notice)
     return f"{case.number}-{key}.pdf", pdf

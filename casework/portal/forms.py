@@ -38,3 +38,7 @@ class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("您对办理结果是否满意"), choices=[(k.value, _(v)) for k, v in SATISFACTION_LABELS.items()],
                                      widget=forms.RadioSelect)
     comment = forms.CharField(label=_("意见（可不填）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -21,7 +21,9 @@ from casework.organisation.models import Unit, UnitKind
 from casework.rules.lifecycle import TRANSITIONS, State
 
 from . import throttle
-from .forms import LookupForm, RateForm, ReviewForm, SubmitForm
+from casework.documents.catalogue import remember_receipt_code
+
+from .forms import LookupForm, RateForm, ReviewForm, SubmitForm, WithdrawForm
 
 SESSION_KEY = "portal_cases"
 PUBLIC_VERBS = {
@@ -64,6 +66,7 @@ def submit(request):
                 form.add_error(e.field if e.field in form.fields else None, e.message)
             else:
                 _grant(request, r.case)
+                remember_receipt_code(request, r.case, r.access_code)
                 return render(request, "portal/submitted.html", {"case": r.case, "code": r.access_code})
         return render(request, "portal/submit.html", {"form": form}, status=400)
     return render(request, "portal/submit.html", {"form": SubmitForm()})
@@ -108,7 +111,7 @@ def _higher_units(case: Case) -> list[Unit]:
                 .select_related("jurisdiction").order_by("-jurisdiction__path"))
 
 
-def case_page(request, number: str, review_form=None, rate_form=None, status=200):
+def case_page(request, number: str, review_form=None, rate_form=None, withdraw_form=None, status=200):
     case = _case_for(request, number)
     state = State(case.state)
     events = Event.objects.filter(case=case, verb__in=PUBLIC_VERBS).order_by("id")
@@ -125,6 +128,7 @@ def case_page(request, number: str, review_form=None, rate_form=None, status=200
         "is_review": can_review,  # else re-review
         "window_passed": (can_review or can_rereview) and not within,
         "rate_form": rate_form or RateForm() if case.outcome and not case.satisfaction else rate_form,
+        "withdraw_form": withdraw_form or (WithdrawForm() if case.is_open else None),
         "documents": _documents(case),
     }, status=status)
 
@@ -139,13 +143,13 @@ def document(request, number: str, kind: str):
     """The complainant's own notices as PDF (Art 18: results can be looked up)."""
     from django.http import HttpResponse
 
-    from casework.documents.catalogue import KINDS, render_for_case
+    from casework.documents.catalogue import KINDS, receipt_code, render_for_case
 
     case = _case_for(request, number)
     if kind not in KINDS or not KINDS[kind].public:
         raise Http404(_("没有找到该文书"))
     try:
-        filename, pdf = render_for_case(case, kind)
+        filename, pdf = render_for_case(case, kind, access_code=receipt_code(request, case))
     except LookupError:
         raise Http404(_("没有找到该文书"))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -186,3 +190,18 @@ def rate(request, number: str):
         else:
             return redirect("portal_case", number=case.number)
     return case_page(request, number, rate_form=form, status=400)
+
+
+@require_POST
+def withdraw(request, number: str):
+    """The complainant withdraws the matter (the case is closed; nothing stops a new one on other facts)."""
+    case = _case_for(request, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            A.case_withdraw(Actor.complainant(case.pk), case_id=case.pk, reason=form.cleaned_data["reason"])
+        except CaseworkError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("portal_case", number=case.number)
+    return case_page(request, number, withdraw_form=form, status=400)

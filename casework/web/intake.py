@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from casework.cases import actions as A
 from casework.cases.errors import CaseworkError
+from casework.documents.catalogue import remember_receipt_code
 from casework.organisation.models import Unit
 from casework.rules.lifecycle import Role
 
@@ -47,6 +48,7 @@ def intake(request):
             else:
                 case = registered.case
                 request.session["just_registered"] = {"case_id": case.pk, "code": registered.access_code}
+                remember_receipt_code(request, case, registered.access_code)
                 _route(request, case, d)
                 return redirect("registered", case_id=case.pk)
         status = 400

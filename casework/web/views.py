@@ -140,13 +140,13 @@ def case_document(request, case_id: int, kind: str):
     """A formal notice of the case as PDF, rendered from the event it reports."""
     from django.http import HttpResponse
 
-    from casework.documents.catalogue import render_for_case
+    from casework.documents.catalogue import receipt_code, render_for_case
 
     case = _case_or_404(request.user, case_id)
     if not disclosure(request.user, case).identity:
         raise Http404(_("没有找到该文书"))  # notices name the complainant (Art 30 ¶3)
     try:
-        filename, pdf = render_for_case(case, kind)
+        filename, pdf = render_for_case(case, kind, access_code=receipt_code(request, case))
     except (KeyError, LookupError):
         raise Http404(_("没有找到该文书"))
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -89,3 +89,34 @@ def test_review_after_the_window_is_refused(client, world):
     assert resp.status_code == 400 and "已超过申请期限" in resp.content.decode()
     r.case.refresh_from_db()
     assert r.case.state == "replied"
+
+
+def test_receipt_pdf_carries_the_access_code_only_for_the_session_that_registered(client, world):
+    """Art 21: the complainant gets a receipt; the code is never stored, so only the filing session can print it."""
+    import io
+
+    from pypdf import PdfReader
+    from django.test import Client
+
+    client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "甲镇西街2号",
+                                    "request": "请求清理垃圾", "facts_reasons": "垃圾堆放一月未清"})
+    case = Case.objects.get()
+    page = client.get(f"/portal/case/{case.number}/").content.decode()
+    assert "登记回执" in page
+    pdf = client.get(f"/portal/case/{case.number}/documents/receipt.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert case.number in text and "查询码" in text
+    other = Client()  # the same case looked up later: no code on the receipt
+    assert other.get(f"/portal/case/{case.number}/documents/receipt.pdf").status_code == 404
+
+
+def test_complainant_withdraws_from_the_portal(client, world):
+    r = register(world)
+    login(client, r)
+    resp = client.post(f"/portal/case/{r.case.number}/withdraw/", {"reason": "问题已自行解决"})
+    assert resp.status_code == 302
+    r.case.refresh_from_db()
+    assert r.case.state == "closed"
+    assert r.case.events.filter(verb="withdraw", actor_kind="complainant").count() == 1
+    again = client.post(f"/portal/case/{r.case.number}/withdraw/", {"reason": "再撤一次"})
+    assert again.status_code == 400
