@@ -28,14 +28,23 @@ from .errors import NotFound
 from .models import Case, CaseUnit, Recusal
 
 
+CASE_ROLES = frozenset({Role.INTAKE_CLERK, Role.HANDLER, Role.ACCOUNTABLE_OFFICIAL, Role.SUPERVISOR})
+
+
 @dataclass(frozen=True)
 class StaffScope:
     """A user's memberships, loaded once per request."""
 
     user_id: int
-    units: frozenset[int]
+    units: frozenset[int]  # every unit they belong to
     roles_by_unit: dict[int, frozenset[Role]]
     supervised_paths: tuple[str, ...]
+
+    @property
+    def case_units(self) -> frozenset[int]:
+        """Units whose grievance cases they work on: not those where they only mediate or administer
+        (PIPL Art 34, 51(4): access as the duty requires)."""
+        return frozenset(u for u, roles in self.roles_by_unit.items() if roles & CASE_ROLES)
 
     @classmethod
     def of(cls, user) -> "StaffScope | None":
@@ -52,9 +61,9 @@ class StaffScope:
 
 def cases_visible_to(user) -> QuerySet[Case]:
     scope = StaffScope.of(user)
-    if scope is None or not (scope.units or scope.supervised_paths):
+    if scope is None or not (scope.case_units or scope.supervised_paths):
         return Case.objects.none()
-    visible = Q(Exists(CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=scope.units)))
+    visible = Q(Exists(CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=scope.case_units)))
     for path in scope.supervised_paths:
         visible |= Q(jurisdiction__path__startswith=path)
     return Case.objects.filter(visible).exclude(
@@ -82,7 +91,7 @@ def case_get(who, *, case_id: int | None = None, number: str | None = None, for_
     if actor.kind == ActorKind.COMPLAINANT:
         qs = qs.filter(pk=actor.case_id)
     scope = scope_of(actor)
-    if actor.kind == ActorKind.STAFF and (scope is None or not (scope.units or scope.supervised_paths)):
+    if actor.kind == ActorKind.STAFF and (scope is None or not (scope.case_units or scope.supervised_paths)):
         raise NotFound()
     if for_update:
         qs = qs.select_for_update(of=("self",))
@@ -109,8 +118,10 @@ def _access_flags(case_id: int, scope: StaffScope) -> tuple[bool, bool, bool, bo
 
     Plain SQL: the ORM spent longer compiling four EXISTS subqueries than the database running them.
     """
-    units = sorted(scope.units) or [0]
+    units = sorted(scope.case_units) or [0]
     marks = ", ".join(["%s"] * len(units))
+    all_units = sorted(scope.units) or [0]
+    all_marks = ", ".join(["%s"] * len(all_units))
     qn = connection.ops.quote_name
     links = qn(CaseUnit._meta.db_table)
     recusals = qn(Recusal._meta.db_table)
@@ -120,9 +131,9 @@ def _access_flags(case_id: int, scope: StaffScope) -> tuple[bool, bool, bool, bo
         f"SELECT EXISTS (SELECT 1 FROM {links} WHERE case_id = %s AND unit_id IN ({marks})), "
         f"EXISTS (SELECT 1 FROM {recusals} WHERE case_id = %s AND user_id = %s), "
         f"EXISTS (SELECT 1 FROM {officials} WHERE case_id = %s AND user_id = %s), "
-        f"EXISTS (SELECT 1 FROM {complained} WHERE case_id = %s AND unit_id IN ({marks}))"
+        f"EXISTS (SELECT 1 FROM {complained} WHERE case_id = %s AND unit_id IN ({all_marks}))"
     )
-    params = [case_id, *units, case_id, scope.user_id, case_id, scope.user_id, case_id, *units]
+    params = [case_id, *units, case_id, scope.user_id, case_id, scope.user_id, case_id, *all_units]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -104,11 +104,10 @@ def _case_for(request, number: str) -> Case:
 
 
 def _higher_units(case: Case) -> list[Unit]:
-    """The petition offices above the current unit: where review or re-review is asked (Art 35, 36)."""
-    j = case.current_unit.jurisdiction
-    ancestors = [int(p) for p in j.path.strip("/").split("/") if p][:-1]
-    return list(Unit.objects.filter(jurisdiction_id__in=ancestors, kind=UnitKind.PETITION_OFFICE, is_active=True)
-                .select_related("jurisdiction").order_by("-jurisdiction__path"))
+    """The petition offices one level up: where review or re-review is asked (Art 35, 36 「上一级」)."""
+    parent = case.current_unit.jurisdiction.parent_id
+    return list(Unit.objects.filter(jurisdiction_id=parent, kind=UnitKind.PETITION_OFFICE, is_active=True)
+                .select_related("jurisdiction"))
 
 
 def case_page(request, number: str, review_form=None, rate_form=None, withdraw_form=None, status=200):

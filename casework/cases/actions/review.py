@@ -17,11 +17,11 @@ from .transition import case_transition
 
 
 def _higher_unit(case: Case, unit_id, field: str):
-    """Review goes to the body one level up (Art 35): a unit in a jurisdiction above the current one."""
+    """Review goes to the body one level up (Art 35 「上一级」): a unit of the parent jurisdiction, no skipping."""
     unit = active_unit(unit_id, field)
     current = case.current_unit.jurisdiction
-    if unit.jurisdiction_id == current.pk or not current.path.startswith(unit.jurisdiction.path):
-        raise InvalidInput(f"{unit.name}不是{current.name}的上级机关的单位", field)
+    if current.parent_id is None or unit.jurisdiction_id != current.parent_id:
+        raise InvalidInput(f"{unit.name}不是{current.name}的上一级机关的单位（第三十五条）", field)
     not_respondent(case, unit, field)
     return unit
 

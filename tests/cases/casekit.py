@@ -1,0 +1,163 @@
+"""Helpers for the case tests: the shared ``world`` and ``register``, and cases taken into each state.
+
+Every case is built through the real action functions, never by writing a
+state into the database, so that a case "in review" has the events, clocks and
+unit links a real one has.
+
+The path every built case takes (units from tests/conftest.py):
+
+    registered  甲镇信访办 (clerk_a registers)
+    forwarded   clerk_a forwards to 东县住建局
+    redirected  clerk_a tells the person the litigation route
+    accepted    handler_a accepts at 甲镇信访办
+    replied     handler_a issues the 处理意见书
+    review      the complainant asks 东县信访局 (one level up) to review
+    reviewed    county_handler issues the review opinion
+    rereview    the complainant asks A市信访局 to re-review
+    hearing     city_handler opens a hearing
+    final       city_handler issues the re-review opinion
+    closed      replied, then the complainant withdraws
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+
+from django.forms.models import model_to_dict
+
+from casework.audit.models import Event
+from casework.cases.actions import (
+    case_accept,
+    case_decide_rereview,
+    case_decide_review,
+    case_forward,
+    case_redirect,
+    case_reply,
+    case_request_extension,
+    case_request_rereview,
+    case_request_review,
+    case_start_hearing,
+    case_withdraw,
+)
+from casework.cases.actors import Actor
+from casework.cases.models import Attachment, Case, CaseParty, CaseUnit, Person, Recusal
+from casework.rules.lifecycle import State
+
+
+def _load_root_conftest():
+    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
+    name = "casework_tests_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_root = _load_root_conftest()
+register = _root.register
+World = _root.World
+build_world = _root.world.__wrapped__  # the body of the shared ``world`` fixture, for module-scoped data
+
+REPLY = {
+    "outcome": "partly",
+    "reasons": "村道确有损坏，修复资金已列入明年计划。",
+    "opinion": "由村委会组织临时修补，明年纳入道路改造。",
+    "legal_basis": "信访工作条例第32条",
+}
+
+# The steps that take a fresh registered case into each state (see the module docstring).
+PATHS: dict[str, tuple[str, ...]] = {
+    State.REGISTERED: (),
+    State.FORWARDED: ("forward",),
+    State.REDIRECTED: ("redirect",),
+    State.ACCEPTED: ("accept",),
+    State.REPLIED: ("accept", "reply"),
+    State.REVIEW: ("accept", "reply", "request_review"),
+    State.REVIEWED: ("accept", "reply", "request_review", "decide_review"),
+    State.REREVIEW: ("accept", "reply", "request_review", "decide_review", "request_rereview"),
+    State.HEARING: ("accept", "reply", "request_review", "decide_review", "request_rereview", "start_hearing"),
+    State.FINAL: ("accept", "reply", "request_review", "decide_review", "request_rereview", "decide_rereview"),
+    State.CLOSED: ("accept", "reply", "withdraw"),
+    "pending_extension": ("accept", "request_extension"),  # accepted, with an extension awaiting approval
+}
+
+
+def step(world, case: Case, name: str, on: dt.date | None = None) -> None:
+    """One step of ``PATHS``, by the person who takes it in real life."""
+    u, w = world.units, world.users
+    me = Actor.complainant(case.pk)
+    if name == "forward":
+        case_forward(w["clerk_a"], case_id=case.pk, to_unit_id=u["county_housing"].pk, note="属住建局职责", on=on)
+    elif name == "redirect":
+        case_redirect(w["clerk_a"], case_id=case.pk, route="litigation", reason="属民事纠纷，应向法院起诉", on=on)
+    elif name == "accept":
+        case_accept(w["handler_a"], case_id=case.pk, on=on)
+    elif name == "reply":
+        case_reply(w["handler_a"], case_id=case.pk, on=on, **REPLY)
+    elif name == "request_review":
+        case_request_review(me, case_id=case.pk, review_unit_id=u["county_bureau"].pk, reason="不服处理意见", on=on)
+    elif name == "decide_review":
+        case_decide_review(w["county_handler"], case_id=case.pk, outcome="not_supported", opinion="维持原处理意见", on=on)
+    elif name == "request_rereview":
+        case_request_rereview(me, case_id=case.pk, rereview_unit_id=u["city_bureau"].pk, reason="不服复查意见", on=on)
+    elif name == "start_hearing":
+        case_start_hearing(w["city_handler"], case_id=case.pk, note="公开听证", on=on)
+    elif name == "decide_rereview":
+        case_decide_rereview(w["city_handler"], case_id=case.pk, outcome="not_supported", opinion="复核维持", on=on)
+    elif name == "withdraw":
+        case_withdraw(me, case_id=case.pk, reason="已与村委会协商解决", on=on)
+    elif name == "request_extension":
+        case_request_extension(w["handler_a"], case_id=case.pk, days=15, reason="需现场勘查", on=on)
+    else:  # pragma: no cover - a typo in PATHS
+        raise AssertionError(name)
+
+
+def drive(world, state: str, *, on: dt.date | None = None, **register_kwargs) -> Case:
+    """A new case registered at 甲镇信访办 and taken into ``state``; every step dated ``on`` (default today)."""
+    case = register(world, received_on=on, **register_kwargs).case
+    for name in PATHS[state]:
+        step(world, case, name, on=on)
+    return Case.objects.get(pk=case.pk)
+
+
+def complainant(case: Case) -> Actor:
+    """The complainant of ``case``, as the portal sees them after case number + access code."""
+    return Actor.complainant(case.pk)
+
+
+def case_row(case_or_id) -> dict:
+    """Every stored field of the case, to compare before and after an action."""
+    pk = getattr(case_or_id, "pk", case_or_id)
+    case = Case.objects.get(pk=pk)
+    row = model_to_dict(case)
+    row["co_units"] = sorted(u.pk for u in row["co_units"])
+    row["respondent_units"] = sorted(u.pk for u in row["respondent_units"])
+    row["respondent_officials"] = sorted(u.pk for u in row["respondent_officials"])
+    row["due_on"], row["due_rule"], row["last_event_on"] = case.due_on, case.due_rule, case.last_event_on
+    return row
+
+
+def counts() -> dict[str, int]:
+    """How many rows each table an action may write to holds."""
+    return {
+        "case": Case.objects.count(),
+        "event": Event.objects.count(),
+        "person": Person.objects.count(),
+        "party": CaseParty.objects.count(),
+        "unit_link": CaseUnit.objects.count(),
+        "attachment": Attachment.objects.count(),
+        "recusal": Recusal.objects.count(),
+    }
+
+
+def events_of(case) -> int:
+    return Event.objects.filter(case_id=getattr(case, "pk", case)).count()
+
+
+def last_event(case) -> Event:
+    return Event.objects.filter(case_id=getattr(case, "pk", case)).order_by("-id").first()
