@@ -6,8 +6,9 @@ import hashlib
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http.request import RawPostDataException
+from django.utils import timezone
 from ninja import Status
 
 from casework.cases.errors import CaseworkError
@@ -37,21 +38,42 @@ def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
     if key is None:
         return Status(*run())
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise CaseworkError("invalid", f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个字符", "Idempotency-Key")
+    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
+        raise CaseworkError("invalid", f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个字符，不含 NUL", "Idempotency-Key")
     digest = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), _body(request))).hexdigest()
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(user=request.auth, key=key, request_digest=digest)
-        except IntegrityError:
-            # Another request with this key committed first (or is committing: the
+        record_id = _claim(request.auth, key, digest)
+        if record_id is None:
+            # Another request with this key committed first (or was committing: the
             # unique index made us wait for it). Its answer is the answer.
             record = IdempotencyRecord.objects.get(user=request.auth, key=key)
             if record.request_digest != digest:
                 raise IdempotencyMismatch() from None
-            return Status(record.status, record.response)
+            return Status(record.status, None if record.status == 204 else record.response)
         status, body = run()
-        record.status, record.response = status, body
-        record.save(update_fields=["status", "response"])
+        IdempotencyRecord.objects.filter(pk=record_id).update(status=status, response={} if body is None else body)
         return Status(status, body)
+
+
+def _claim(user, key: str, digest: str) -> int | None:
+    """Insert the key's record and return its id, or None if the key is taken.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+): no
+    savepoint around an insert that may fail. A concurrent request holding the same key
+    makes it wait until that transaction ends, as the unique index always did.
+    """
+    fields = {f.name: f for f in IdempotencyRecord._meta.concrete_fields}
+    values = {"user": user.pk, "key": key, "request_digest": digest, "status": 0, "response": {},
+              "created_at": timezone.now()}
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(fields[name].column) for name in values)
+    params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(IdempotencyRecord._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
+            f"ON CONFLICT ({qn(fields['user'].column)}, {qn(fields['key'].column)}) DO NOTHING "
+            f"RETURNING {qn(IdempotencyRecord._meta.pk.column)}",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -6,13 +6,24 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from casework.cases.models import Channel
 from casework.rules.lifecycle import Outcome, Route, Satisfaction
 
 
-class In(Schema):
+class NoNul(Schema):
+    """Text with a NUL character is refused (422): PostgreSQL cannot store or even compare it."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("不能包含 NUL（\\u0000）字符")
+        return value
+
+
+class In(NoNul):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -8,7 +8,7 @@ import base64
 import datetime as dt
 
 from django.db.models import Q
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from casework.cases import actions as A
@@ -48,7 +48,7 @@ def register(request, body: S.RegisterIn):
     return idempotent(request, run)
 
 
-class CaseFilters(Schema):
+class CaseFilters(S.NoNul):
     state: State | None = None
     category: str | None = Field(None, max_length=60)
     unit_id: int | None = Field(None, description="current unit")
@@ -207,7 +207,7 @@ class RateIn(S.RateIn):
 @router.post("/cases/by-number/{number}/rate", response={200: S.CaseOut, **ERRORS}, operation_id="case_rate",
              summary="The complainant's satisfaction rating, proven by number and access code (Art 21 ¶2)")
 def rate(request, number: str, body: RateIn):
-    case = Case.objects.filter(number=number).first()
+    case = Case.objects.filter(number=number).first() if "\x00" not in number else None
     if case is None or not A.access_code_matches(case, body.access_code):
         raise NotFound()
     actor = Actor.complainant(case.pk)

@@ -14,6 +14,7 @@ case number. Deliberate limits, because a 信访 complaint is not a pothole:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db.models import Max
 from django.utils import timezone
@@ -37,11 +38,27 @@ OPEN311_CHANNEL = "api"
 OPEN_STATES = [s.value for s in OPEN]
 
 
+def refuse_nul(view):
+    """A NUL character anywhere in the request is a 400: PostgreSQL can neither store nor compare it."""
+
+    @functools.wraps(view)
+    def wrapped(request, **kwargs):
+        values = [*kwargs.values(), *(v for _, vs in request.GET.lists() for v in vs)]
+        if request.method == "POST":
+            values += [v for _, vs in request.POST.lists() for v in vs]
+        if any("\x00" in v for v in values if isinstance(v, str)):
+            return errors(kwargs.get("fmt", "json"), 400, "请求中含有 NUL（\\u0000）字符")
+        return view(request, **kwargs)
+
+    return wrapped
+
+
 def _user(request):
     key = request.GET.get("api_key") or request.POST.get("api_key")
     return TokenAuth().authenticate(request, key) if key else None
 
 
+@refuse_nul
 def discovery(request, fmt):
     base = request.build_absolute_uri("/open311/v2/")
     return respond(fmt, "discovery", {
@@ -65,6 +82,7 @@ def _jurisdiction(request, fmt):
     return j, None
 
 
+@refuse_nul
 def services(request, fmt):
     j, err = _jurisdiction(request, fmt)
     if err:
@@ -77,6 +95,7 @@ def services(request, fmt):
     ])
 
 
+@refuse_nul
 def service_definition(request, code, fmt):
     if code not in categories():
         return errors(fmt, 404, f"unknown service_code: {code}")
@@ -92,6 +111,7 @@ def service_definition(request, code, fmt):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@refuse_nul
 def requests(request, fmt):
     return _post_request(request, fmt) if request.method == "POST" else _list_requests(request, fmt)
 
@@ -257,10 +277,12 @@ def _request_out(c: Case, show_content: bool) -> dict:
     }
 
 
+@refuse_nul
 def request_detail(request, number, fmt):
     return _list_requests(request, fmt, number=number)
 
 
+@refuse_nul
 def token(request, token, fmt):
     # Requests are registered synchronously: the token handed out is the case number itself.
     found = Case.objects.filter(number=token, channel=OPEN311_CHANNEL).exists()
