@@ -13,12 +13,9 @@ the hash chain itself is what catches it on both.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
-import sys
 from contextlib import contextmanager
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -28,18 +25,7 @@ from casework.audit.models import Event, EventChain
 from casework.cases.actions import PersonData, case_accept, case_record_step
 
 
-def _root_conftest():
-    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
-    name = "casework_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-register = _root_conftest().register
+from tests.conftest import register  # noqa: E402
 TABLE = Event._meta.db_table
 
 

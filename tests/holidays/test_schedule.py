@@ -16,10 +16,7 @@ the provisional due date so that the import moves it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -32,18 +29,7 @@ from casework.holidays.models import ScheduleDay, ScheduleYear
 from casework.holidays.services import current_calendar
 
 
-def _root_conftest():
-    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
-    name = "casework_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-register = _root_conftest().register
+from tests.conftest import register  # noqa: E402
 
 
 def seed() -> str:
