@@ -24,8 +24,8 @@ from django.db import DatabaseError, ProgrammingError, connection, transaction
 from casework.audit.models import Event, EventChain
 from casework.cases.actions import PersonData, case_accept, case_record_step
 
+from tests.conftest import register
 
-from tests.conftest import register  # noqa: E402
 TABLE = Event._meta.db_table
 
 

@@ -28,8 +28,8 @@ from casework.cases.models import Case
 from casework.holidays.models import ScheduleDay, ScheduleYear
 from casework.holidays.services import current_calendar
 
+from tests.conftest import register
 
-from tests.conftest import register  # noqa: E402
 
 
 def seed() -> str:
