@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from bench.lib import common as C  # noqa: E402
+from benchlib import common as C  # noqa: E402
 
 DB = "casework_bench_crash"
 MAX_ATTEMPTS = 400  # per key

@@ -7,8 +7,8 @@ One run, three servers, the same client load against each, one after the other:
    hash-chained event, the statutory clock, the idempotency record) and, for a share of
    requests, ``GET /api/v1/cases?limit=20``.
 2. **Bare-ORM ceiling**: Casework's settings and middleware with a throwaway view
-   (``bench/lib/bare_urls.py``) that inserts one case row and one event row, no checks.
-3. **django-helpdesk** 2.6.1 from PyPI in its own venv (``bench/lib/helpdesk.py``):
+   (``benchlib/bare_urls.py``) that inserts one case row and one event row, no checks.
+3. **django-helpdesk** 2.6.1 from PyPI in its own venv (``benchlib/helpdesk.py``):
    ``POST /helpdesk/api/tickets/`` and ``GET /helpdesk/api/tickets/?page_size=20``.
 
 Each server: gunicorn, gthread, the flags of scripts/serve-production.sh, DJANGO_DEBUG=0,
@@ -42,8 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from bench.lib import common as C  # noqa: E402
-from bench.lib import helpdesk as HD  # noqa: E402
+from benchlib import common as C  # noqa: E402
+from benchlib import helpdesk as HD  # noqa: E402
 
 DB = "casework_bench"
 DB_ORM = "casework_bench_orm"
@@ -157,7 +157,7 @@ def main(argv=None) -> int:
         # -- the bare-ORM ceiling -----------------------------------------------------------------
         orm_ratio = float("nan")
         if not args.skip_orm:
-            env_orm = C.casework_env(DB_ORM, tmp, DJANGO_SETTINGS_MODULE="bench.lib.bare_settings")
+            env_orm = C.casework_env(DB_ORM, tmp, DJANGO_SETTINGS_MODULE="benchlib.bare_settings")
             port = C.free_port()
             server = C.Server("bare ORM", C.gunicorn_argv(Path(sys.executable).parent / "gunicorn",
                                                           "config.wsgi:application", port, workers=args.workers,

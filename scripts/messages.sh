@@ -15,7 +15,7 @@ command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 \
 
 if [ "${1:-}" != compile ]; then
   "$PY" manage.py makemessages --locale en --no-wrap --add-location file --no-obsolete \
-    --ignore node_modules --ignore var --ignore bench --ignore tests --ignore docs \
+    --ignore node_modules --ignore var --ignore bench --ignore benchlib --ignore tests --ignore docs \
     --ignore staticfiles --ignore test-artifacts --ignore '*.egg-info' --ignore scripts
 fi
 "$PY" manage.py compilemessages --locale en --ignore .venv --ignore node_modules

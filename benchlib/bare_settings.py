@@ -2,4 +2,4 @@
 
 from config.settings import *  # noqa: F403
 
-ROOT_URLCONF = "bench.lib.bare_urls"
+ROOT_URLCONF = "benchlib.bare_urls"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # every server and every request of the benchmarks: loopback only
 
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
