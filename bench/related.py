@@ -177,7 +177,7 @@ def rss_gb() -> float:
 
 def recall(index: RelatedIndex, brute: BruteForce, groups, syn_pairs) -> dict:
     """Recall@5 of the index and of brute force on both query sets."""
-    pos_of = index._positions
+    pos_of = {m: index.positions(m) for g in groups for m in g}
     res = {"dup": [0, 0, 0], "syn": [0, 0, 0]}  # queries, index hits, brute hits
     for group in tqdm(groups, desc="recall: resubmissions", unit="group", leave=False):
         positions = {m: pos_of[m] for m in group}
@@ -186,7 +186,7 @@ def recall(index: RelatedIndex, brute: BruteForce, groups, syn_pairs) -> dict:
             text = index.texts[mine[0]]
             got = index.query(text, 5, exclude_positions=mine, reasons=False)
             res["dup"][0] += 1
-            res["dup"][1] += any(pos_of[r.id][0] in others for r in got)
+            res["dup"][1] += any(index.positions(r.id)[0] in others for r in got)
             res["dup"][2] += any(p in others for p in brute.query(text, 5, tuple(mine)))
     by_text = defaultdict(set)
     for i, t in enumerate(index.texts):
@@ -196,7 +196,7 @@ def recall(index: RelatedIndex, brute: BruteForce, groups, syn_pairs) -> dict:
         text = index.texts[syn_pos]
         got = index.query(text, 5, exclude_positions=[syn_pos], reasons=False)
         res["syn"][0] += 1
-        res["syn"][1] += any(pos_of[r.id][0] in targets for r in got)
+        res["syn"][1] += any(index.positions(r.id)[0] in targets for r in got)
         res["syn"][2] += any(p in targets for p in brute.query(text, 5, (syn_pos,)))
     return res
 
@@ -282,7 +282,7 @@ def main(argv=None) -> int:
             bt = timed(lambda q: brute.query(q, 5), bq)
             row["bp50"], row["bp95"] = np.percentile(bt, 50), np.percentile(bt, 95)
             # how often the index's top 5 are brute force's top 5
-            same = [len({index._positions[r.id][0] for r in index.query(q, 5, reasons=False)}
+            same = [len({index.positions(r.id)[0] for r in index.query(q, 5, reasons=False)}
                         & set(brute.query(q, 5))) / 5 for q in bq]
             row["overlap"] = float(np.mean(same))
             del brute

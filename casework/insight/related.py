@@ -343,7 +343,8 @@ class RelatedIndex:
     _buffer_fwd: dict[int, np.ndarray] = field(default_factory=dict)  # buffered message -> fingerprints
     _idf: IdfTable | None = None
     _norms: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.float32))
-    _positions: dict = field(default_factory=dict)  # id -> insertion numbers
+    _positions: dict = field(default_factory=dict)  # id -> insertion number (no lists: fewer objects for the GC)
+    _repeats: dict = field(default_factory=dict)  # id -> later insertion numbers, for ids added again
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -395,7 +396,10 @@ class RelatedIndex:
     def _append(self, ids: list, texts: list[str]) -> None:
         base = len(self.ids)
         for j, x in enumerate(ids):
-            self._positions.setdefault(x, []).append(base + j)
+            if x in self._positions:
+                self._repeats.setdefault(x, []).append(base + j)
+            else:
+                self._positions[x] = base + j
         self.ids.extend(ids)
         self.texts.extend(texts)
 
@@ -547,7 +551,7 @@ class RelatedIndex:
             return []
         excl = set(exclude_positions)
         for x in exclude:
-            excl.update(self._positions.get(x, ()))
+            excl.update(self.positions(x))
         keys = anchors(q)
         weights = self._idf(fingerprints(keys)).astype(np.float64)
         cand = self._candidates(keys, weights, excl)
@@ -567,12 +571,12 @@ class RelatedIndex:
             if reasons:
                 d = self.texts[i]
                 phrases = phrasing.shared_with(d)
-                if qplaces:
-                    dplaces = set(places(d))
-                    same = tuple(p for p in qplaces if p in dplaces)
+                same = tuple(p for p in qplaces if p.lower() in d)  # a substring test, no regex over d
             out.append(Related(self.ids[i], round(float(sims[j]), 4), phrases, same))
         return out
 
     def positions(self, id: Hashable) -> list[int]:
         """Insertion numbers of the messages added under ``id``."""
-        return list(self._positions.get(id, ()))
+        if id not in self._positions:
+            return []
+        return [self._positions[id], *self._repeats.get(id, ())]

@@ -8,7 +8,7 @@ split a benchmark reports), is a small stack:
    more often the n-gram occurs in that category than in the others) and a
    linear SVM is trained one-vs-rest on the scaled features.
 2. **k nearest neighbours** (cosine on the same TF-IDF vectors, n-grams found in
-   more than 5% of the messages left out so that a query touches few postings):
+   more than 10% of the messages left out so that a query touches fewer postings):
    per category, the share of the 10 nearest messages and the best similarity.
    Messages of one category are often written from the same template.
 3. **A multinomial logistic regression** on those 3 x (number of categories)
@@ -198,7 +198,8 @@ class _Base:
 
     @classmethod
     def fit(cls, docs: Sequence[str], y: np.ndarray, n_classes: int, p: RouterParams, n_jobs: int = 1) -> _Base:
-        vec = CharNgramVectorizer(ns=p.ngrams, min_df=p.min_df)
+        # min_df only where there is enough text for it to mean something
+        vec = CharNgramVectorizer(ns=p.ngrams, min_df=p.min_df if len(docs) >= 50 else 1)
         x = vec.fit_transform(docs)
         w, b = _fit_nbsvm(x, y, n_classes, p, n_jobs=n_jobs)
         drop = vec.vocab_ < (1 << 21) if not p.knn_unigrams else None
@@ -249,12 +250,11 @@ class Router:
         if not (len(texts) == len(labels) == len(titles)):
             raise ValueError("texts, titles and labels must have the same length")
 
-        step = _progress(progress, total=p.folds + 3)
-        step("准备数据")
+        step = _progress(progress, total=p.folds + 2)
         docs, ys = [], []
         empty_rows = 0
         for text, title, label in zip(texts, titles, labels):
-            label = (label or "").strip() if isinstance(label, str) or label is None else str(label)
+            label = "" if label is None else str(label).strip()
             doc = prepare(text, title, max_chars=p.max_chars)
             if not label or informative_length(doc, cap=2) < 2:
                 empty_rows += 1
@@ -279,9 +279,11 @@ class Router:
                 f"可训练的类别不足两个（每个类别至少需要 {p.min_examples} 条样本）。原有模型保持不变。",
                 code="too_few_categories")
         y = np.searchsorted(np.array(classes), np.array(ys)).astype(np.int64)
+        step("数据已准备")
 
         # Out-of-fold first-level scores for the stacker.
-        folds = StratifiedKFold(n_splits=p.folds, shuffle=True, random_state=p.seed)
+        n_folds = max(2, min(p.folds, min(Counter(ys).values())))
+        folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=p.seed)
         n_feat = 3 * len(classes)
         oof = np.zeros((len(docs), n_feat))
 
@@ -294,13 +296,13 @@ class Router:
             from joblib import Parallel, delayed
 
             results = Parallel(n_jobs=n_jobs, backend="threading")(delayed(fold_scores)(a, b) for a, b in splits)
-            for _ in splits:
-                step("交叉拟合")
+            for k in range(len(splits)):
+                step(f"交叉拟合 {k + 1}/{len(splits)}")
         else:
             results = []
-            for a, b in splits:
+            for k, (a, b) in enumerate(splits):
                 results.append(fold_scores(a, b))
-                step("交叉拟合")
+                step(f"交叉拟合 {k + 1}/{len(splits)}")
         for te, s in results:
             oof[te] = s
 
@@ -309,10 +311,9 @@ class Router:
         z = (oof - mu) / sd
         stacker = LogisticRegression(C=p.stack_c, max_iter=2000)
         stacker.fit(z, y)
-        cv_pred = cross_val_predict(LogisticRegression(C=p.stack_c, max_iter=2000), z, y, cv=3)
-        step("训练最终模型")
+        cv_pred = cross_val_predict(LogisticRegression(C=p.stack_c, max_iter=2000), z, y, cv=n_folds)
         base = _Base.fit(docs, y, len(classes), p, n_jobs=n_jobs)
-        step("完成")
+        step("最终模型")
 
         from sklearn.metrics import accuracy_score, f1_score
 
@@ -447,7 +448,7 @@ def _progress(progress: bool | Callable[[str], None], total: int) -> Callable[[s
     bar = tqdm(total=total, desc="训练分类模型", unit="步")
 
     def step(msg: str) -> None:
-        bar.set_postfix_str(msg)
+        bar.set_postfix_str(msg, refresh=False)
         bar.update(1)
         if bar.n >= total:
             bar.close()
