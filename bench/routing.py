@@ -205,7 +205,7 @@ def main(argv=None) -> int:
     ]
     for name, a, b in rows:
         print(f"  {name:<30}{a:>12}{b:>12}")
-    print(f"  (baseline: {Baseline.name}; test messages without any text the router declines: {declined})")
+    print(f"  (baseline: {Baseline.name}; test messages the router declined, no usable text: {declined})")
     print(f"RESULT macro_f1={ours['macro_f1']:.4f} accuracy={ours['accuracy']:.4f} top3={ours['top3']:.4f} "
           f"ms_per_msg={wall:.3f} train_s={train_s:.1f} baseline_macro_f1={theirs['macro_f1']:.4f}")
     return 0

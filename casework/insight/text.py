@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,9 +32,8 @@ _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 
-# Code points use 21 bits; three fit in a uint64 key (63 bits), bit 63 is a namespace flag.
+# Code points use 21 bits; three fit in a uint64 key (63 bits).
 _BITS = np.uint64(21)
-_NAMESPACE = np.uint64(1) << np.uint64(63)
 
 
 def truncate(text: str, max_chars: int = MAX_CHARS) -> str:
@@ -66,10 +65,6 @@ def normalize(text: str | None, *, max_chars: int = MAX_CHARS, digits: bool = Tr
         text = _DIGITS.sub("0", text)
     text = _WS.sub(" ", text).strip()
     return truncate(text, max_chars)
-
-
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 _MEANINGFUL = re.compile(r"[^\W_]")
@@ -207,8 +202,7 @@ class CharNgramVectorizer:
     """TF-IDF over exact character n-grams, computed with numpy.
 
     Equivalent to ``TfidfVectorizer(analyzer="char", ngram_range=..., min_df=...,
-    sublinear_tf=True)`` on already normalised text; ``namespace`` separates
-    e.g. title features from body features when blocks are stacked.
+    sublinear_tf=True)`` (smooth IDF, l2-normalised rows) on already normalised text.
     """
 
     def __init__(self, ns: Sequence[int] = (1, 2, 3), min_df: int = 1, sublinear_tf: bool = True,
@@ -290,36 +284,6 @@ class CharNgramVectorizer:
         indptr = np.array([0, len(cols)], dtype=np.int32)
         return sp.csr_matrix((data, cols, indptr), shape=(1, len(vocab)))
 
-    def query_weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(sorted known keys, their un-normalised TF-IDF weights) of one text."""
-        keys = ngram_keys(codepoints(text), self.ns) if text else np.empty(0, dtype=np.uint64)
-        uniq, counts = unique_counts(keys)
-        pos, ok = self.lookup_sorted(uniq)
-        w = (1 + np.log(counts[ok])) if self.sublinear_tf else counts[ok].astype(np.float64)
-        return uniq[ok], (w * self.idf_[pos[ok]]).astype(np.float32)
-
-    def lookup_sorted(self, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Like ``lookup`` for keys that are already sorted and unique."""
-        vocab = self.vocab_
-        if len(vocab) == 0 or len(uniq) == 0:
-            return np.zeros(len(uniq), dtype=np.int64), np.zeros(len(uniq), dtype=bool)
-        pos = np.searchsorted(vocab, uniq)
-        pos[pos == len(vocab)] = 0
-        return pos, vocab[pos] == uniq
-
-    def norms(self, texts: Sequence[str]) -> np.ndarray:
-        """L2 norms of the un-normalised TF-IDF rows of ``texts`` (what ``transform`` divides by)."""
-        docs, keys = _batch_keys(texts, self.ns)
-        pos, ok = self.lookup(keys)
-        counts = _counts_matrix(docs[ok], pos[ok], len(texts), len(self.vocab_))
-        x = counts.astype(np.float32)
-        if self.sublinear_tf:
-            np.log(x.data, out=x.data)
-            x.data += 1
-        x.data *= self.idf_[x.indices]
-        rows = np.repeat(np.arange(len(texts)), np.diff(x.indptr))
-        return np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=len(texts)))
-
     def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         x = counts if counts.dtype == np.float32 else counts.astype(np.float32)
         if self.sublinear_tf:
@@ -371,11 +335,6 @@ def words(text: str, *, hmm: bool = False) -> list[str]:
     if not text:
         return []
     return [w for w in _get_jieba().lcut(text, HMM=hmm) if _TOKEN_OK.search(w)]
-
-
-def iter_batches(items: Sequence, size: int) -> Iterable[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 # -- exact lookup of many uint64 keys in a small set ----------------------------------------

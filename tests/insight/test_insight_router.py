@@ -54,11 +54,16 @@ def test_very_long_text_is_cut_not_fatal(model):
     assert len(top) == 3 and top[0].label == "城乡建设"
 
 
-@pytest.mark.parametrize("text", ["The road outside our building is broken.", "12345 67890", "ok!"])
+@pytest.mark.parametrize("text", ["The road outside our building is broken.", "A2 district, 12345"])
 def test_non_chinese_text_still_gets_suggestions(model, text):
     top = model.predict_top3(text)
     assert len(top) == 3
     assert {s.label for s in top} <= set(model.classes)
+
+
+@pytest.mark.parametrize("text", ["Привет, мир", "ok!"])
+def test_text_with_nothing_known_gets_no_suggestion(model, text):
+    assert model.predict_top3(text) == []  # only the comma and the space are known
 
 
 def test_category_with_three_examples_is_left_out_with_a_warning():

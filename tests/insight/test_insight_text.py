@@ -75,3 +75,12 @@ def test_unique_helpers_agree_with_numpy(dtype):
     u, inv = unique_inverse(a)
     assert (u[inv] == a).all() and (u == u2).all()
     assert len(unique(a[:0])) == 0
+
+
+def test_jieba_words_without_punctuation():
+    from casework.insight.text import words
+
+    got = words(normalize("我们小区的物业乱收停车费！"))
+    assert "物业" in got and "停车费" in got
+    assert all(w.strip(" ,!") for w in got)
+    assert words("") == []
