@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import Field
 
@@ -17,7 +18,7 @@ from casework.cases.actions.clocks import clocks_for_case
 from casework.cases.actors import Actor
 from casework.cases.errors import InvalidInput, NotFound
 from casework.cases.models import Case
-from casework.cases.selectors import case_timeline
+from casework.cases.selectors import case_timeline, urgency_q
 from casework.organisation.models import Membership, Unit
 from casework.rules.lifecycle import State
 
@@ -82,8 +83,8 @@ def list_cases(request, f: Query[CaseFilters]):
     if f.received_to:
         qs = qs.filter(received_on__lte=f.received_to)
     if f.overdue is not None:
-        today = dt.date.today()
-        overdue = Q(due_on__lt=today, state__in=[s.value for s in State if s.value not in {"redirected", "final", "closed"}])
+        # the same rule as the work list's badges, on the Asia/Shanghai day
+        overdue = urgency_q("overdue", timezone.localdate())
         qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
     if f.cursor:
         qs = qs.filter(pk__lt=_decode_cursor(f.cursor))
