@@ -21,6 +21,18 @@ def case_out(who, case: Case) -> dict:
     return cases_out(who, [case])[0]
 
 
+def registered_out(who, registered) -> dict:
+    """A case just registered, from what the action has in hand (``Registered``): its parties are the ones
+    it inserted, and nothing is withheld unless it names a unit complained about that the reader belongs to."""
+    case = registered.case
+    withheld = bool(registered.respondent_unit_ids) and case.pk in withheld_case_ids(who, [case.pk])
+    parties = [
+        {"name": p.person.name, "address": p.person.address, "phone": p.person.phone, "role": p.role}
+        for p in sorted(registered.parties, key=lambda p: p.pk)
+    ]
+    return {**_one(case, withheld, parties), "access_code": registered.access_code}
+
+
 def _one(c: Case, withheld: bool, parties: list[dict]) -> dict:
     return {
         "id": c.pk,

@@ -24,7 +24,7 @@ from casework.rules.lifecycle import State
 
 from . import schemas as S
 from .idempotency import idempotent
-from .present import case_out, cases_out
+from .present import case_out, cases_out, registered_out
 
 router = Router(tags=["cases"])
 ERRORS = {400: S.ErrorOut, 401: S.ErrorOut, 403: S.ErrorOut, 404: S.ErrorOut, 409: S.ErrorOut, 422: S.ErrorOut}
@@ -35,16 +35,18 @@ MAX_PAGE = 200
 @router.post("/cases", response={201: S.RegisteredOut, **ERRORS}, operation_id="case_register",
              summary="Register a case (Art 17, 19, 22)")
 def register(request, body: S.RegisterIn):
+    actor = Actor.staff(request.auth)  # one actor for the request: its memberships are loaded once
+
     def run():
         r = A.case_register(
-            request.auth,
+            actor,
             unit_id=body.unit_id,
             complainants=[A.PersonData(p.name, p.address, p.phone) for p in body.complainants],
             channel=body.channel, title=body.title, request=body.request, facts_reasons=body.facts_reasons,
             category=body.category, group_size=body.group_size, respondent_unit_ids=body.respondent_unit_ids,
             respondent_text=body.respondent_text, received_on=body.received_on,
         )
-        return 201, {**case_out(request.auth, r.case), "access_code": r.access_code}
+        return 201, registered_out(actor, r)
 
     return idempotent(request, run)
 

@@ -14,7 +14,7 @@ way to fetch one by id or number. A person who may not see a case gets
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
@@ -39,6 +39,9 @@ class StaffScope:
     units: frozenset[int]  # every unit they belong to
     roles_by_unit: dict[int, frozenset[Role]]
     supervised_paths: tuple[str, ...]
+    # The active units themselves (with their jurisdiction), as the membership query loaded them:
+    # an action on one of the person's own units needs no second query for it.
+    unit_rows: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @property
     def case_units(self) -> frozenset[int]:
@@ -52,11 +55,13 @@ class StaffScope:
             return None
         roles: dict[int, set[Role]] = {}
         paths: list[str] = []
+        rows = {}
         for m in Membership.objects.filter(user=user, unit__is_active=True).select_related("unit__jurisdiction"):
             roles.setdefault(m.unit_id, set()).add(Role(m.role))
+            rows[m.unit_id] = m.unit
             if m.role == Role.SUPERVISOR:
                 paths.append(m.unit.jurisdiction.path)
-        return cls(user.pk, frozenset(roles), {u: frozenset(r) for u, r in roles.items()}, tuple(paths))
+        return cls(user.pk, frozenset(roles), {u: frozenset(r) for u, r in roles.items()}, tuple(paths), rows)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:

@@ -238,13 +238,34 @@ def test_register_refuses_the_respondent_unit_as_the_registering_unit_xinfang_ar
 
 @pytest.mark.parametrize("ids", [[987654], ["x"], [None]], ids=["no-such-user", "not-a-number", "none"])
 def test_register_refuses_an_unknown_respondent_official_and_writes_nothing(world, ids):
-    """An unknown id is found inside the transaction (the case row created there is rolled back); a
-    malformed one is refused before it (fixed: it raised ValueError, a 500)."""
+    """An unknown id is refused before anything is written; so is a malformed one (fixed: it raised
+    ValueError, a 500)."""
     before = counts()
     with pytest.raises(InvalidInput) as err:
         register(world, respondent_official_ids=ids)
     assert err.value.field == "respondent_official_ids"
     assert counts() == before
+
+
+def test_register_links_the_units_and_officials_complained_about_once_each_xinfang_art_30_3(world):
+    """A repeated id is one link; the event names each unit once (the links are inserted, not diffed)."""
+    police, official = world.units["county_police"], world.users["county_official"]
+    registered = register(world, respondent_unit_ids=[police.pk, police.pk],
+                          respondent_official_ids=[official.pk, str(official.pk)])
+    case = Case.objects.get(pk=registered.case.pk)
+    assert list(case.respondent_units.all()) == [police]
+    assert list(case.respondent_officials.all()) == [official]
+    assert last_event(case).data["respondent_units"] == [police.pk]
+    assert registered.respondent_unit_ids == (police.pk,)
+
+
+def test_register_stores_the_clock_its_event_replays_to(world):
+    """The due date is computed before the case row is written; replaying the stored event agrees."""
+    from casework.cases.actions.clocks import cases_recompute_clocks
+
+    for on in (D(2026, 6, 1), D(2025, 9, 20), D(2025, 12, 31)):  # ending in the National Day holiday, a new year
+        register(world, received_on=on)
+    assert cases_recompute_clocks() == 0
 
 
 @pytest.mark.parametrize("group_size", ["3", 2.5, 0, -1], ids=["a-string", "a-fraction", "zero", "negative"])

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
 from casework.audit.chain import event_append
+from casework.audit.models import Event
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
-from ..access import StaffScope, case_get
+from ..access import StaffScope, case_get, scope_of
 from ..actors import ActorKind, as_actor
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import (
@@ -40,6 +41,8 @@ class PersonData:
 class Registered:
     case: Case
     access_code: str  # shown once to the complainant; only its digest is stored
+    parties: tuple[CaseParty, ...] = ()  # as inserted, each with its Person
+    respondent_unit_ids: tuple[int, ...] = ()
 
 
 def case_register(
@@ -65,7 +68,8 @@ def case_register(
     """
     actor = as_actor(who)
     on = action_date(received_on)
-    unit = active_unit(unit_id, "unit_id")
+    scope = scope_of(actor)  # the person's memberships, with their units: loaded once for this action
+    unit = _unit(unit_id, scope)
     if channel not in Channel.values:
         raise InvalidInput(f"未知的来源渠道：{channel}", "channel")
     people = _people(complainants)
@@ -87,7 +91,6 @@ def case_register(
         raise InvalidInput("被投诉人员不存在", "respondent_official_ids") from None
 
     if actor.kind == ActorKind.STAFF:
-        scope = StaffScope.of(actor.user)
         roles = scope.roles_by_unit.get(unit.pk, frozenset()) if scope else frozenset()
     elif actor.kind == ActorKind.COMPLAINANT:
         roles = frozenset({Role.COMPLAINANT})
@@ -99,45 +102,53 @@ def case_register(
         raise Forbidden(f"您不是{unit.name}的登记受理人员，不能登记") from None
     if unit in respondent_units:
         raise InvalidInput(f"{unit.name}是被投诉单位，不能由其登记办理（第30条第3款）", "unit_id")
+    respondent_units = list({u.pk: u for u in respondent_units}.values())
+    respondent_officials = sorted(set(respondent_officials))
+    if respondent_officials:
+        from django.contrib.auth import get_user_model
 
-    with transaction.atomic():
-        number = _next_number(unit, on)
+        if get_user_model().objects.filter(pk__in=respondent_officials).count() != len(respondent_officials):
+            raise InvalidInput("被投诉人员不存在", "respondent_official_ids")
+
+    j = unit.jurisdiction
+    role = PartyRole.REPRESENTATIVE if is_group else PartyRole.COMPLAINANT
+    # Everything is checked: from here on only the database can fail, and then the caller's
+    # transaction fails with it, so no savepoint of our own (two statements fewer).
+    with transaction.atomic(savepoint=False):
+        number = f"{j.code}-{on.year}-{next_serial(j.pk, '', on.year):05d}"
         code = new_access_code()
-        case = Case.objects.create(
-            number=number, access_code_digest=access_code_digest(number, code), jurisdiction=unit.jurisdiction,
+        case = Case(
+            number=number, access_code_digest=access_code_digest(number, code), jurisdiction=j,
             registered_by=unit, current_unit=unit, channel=channel, category=category, title=title,
             request=request, facts_reasons=facts_reasons, is_group=is_group,
             group_size=group_size or len(people), respondent_text=respondent_text, state=State.REGISTERED,
             received_on=on, last_event_on=on,
         )
+        # The clock of a new case follows from its one event: computed before the insert, so the
+        # row is written once (recompute_clocks replays the stored event to the same result).
+        data = {"number": number, "channel": channel, "received_on": on}
+        case_refresh_clocks(case, events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
+        case.save(force_insert=True)
         persons = Person.objects.bulk_create([Person(name=p.name, address=p.address, phone=p.phone) for p in people])
-        role = PartyRole.REPRESENTATIVE if is_group else PartyRole.COMPLAINANT
-        CaseParty.objects.bulk_create(
-            [CaseParty(case=case, jurisdiction=unit.jurisdiction, person=p, role=role) for p in persons]
+        parties = CaseParty.objects.bulk_create(
+            [CaseParty(case=case, jurisdiction=j, person=p, role=role) for p in persons]
         )
-        if respondent_units:
-            case.respondent_units.set(respondent_units)
+        if respondent_units:  # a new case has no links yet: insert them, no diffing as .set() does
+            through = Case.respondent_units.through
+            through.objects.bulk_create([through(case_id=case.pk, unit_id=u.pk) for u in respondent_units])
         if respondent_officials:
-            from django.contrib.auth import get_user_model
-
-            found = list(get_user_model().objects.filter(pk__in=respondent_officials))
-            if len(found) != len(set(respondent_officials)):
-                raise InvalidInput("被投诉人员不存在", "respondent_official_ids")
-            case.respondent_officials.set(found)
+            through = Case.respondent_officials.through
+            through.objects.bulk_create([through(case_id=case.pk, user_id=u) for u in respondent_officials])
         link_unit(case, unit, CaseUnitRelation.REGISTERED)
         stored = [_store_attachment(case, f) for f in files]
-        event = event_append(
+        data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
+                     "attachments": stored})
+        event_append(
             jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="register", actor_id=actor.user_id,
             actor_kind=actor.kind, effective_on=on, after={"state": State.REGISTERED, "current_unit": unit.pk},
-            data={
-                "number": number, "channel": channel, "parties": [p.pk for p in persons],
-                "respondent_units": [u.pk for u in respondent_units], "attachments": stored,
-                "received_on": on,
-            },
+            data=data,
         )
-        case_refresh_clocks(case, events=[event])  # a new case: its one event, no need to read it back
-        case.save(update_fields=["due_on", "due_rule", "due_provisional"])
-    return Registered(case, code)
+    return Registered(case, code, tuple(parties), tuple(u.pk for u in respondent_units))
 
 
 _NEW = CaseFacts(state=None)
@@ -186,9 +197,13 @@ def _store_attachment(case: Case, f: UploadedFile) -> int:
     return a.pk
 
 
-def _next_number(unit, on: dt.date) -> str:
-    j = unit.jurisdiction
-    return f"{j.code}-{on.year}-{next_serial(j.pk, '', on.year):05d}"
+def _unit(unit_id, scope: StaffScope | None):
+    """The active unit ``unit_id``: from the person's own memberships when it is one of theirs, else one query."""
+    try:
+        row = scope.unit_rows.get(int(unit_id)) if scope is not None else None
+    except (TypeError, ValueError):
+        row = None
+    return row if row is not None else active_unit(unit_id, "unit_id")
 
 
 def next_serial(jurisdiction_id: int, series: str, year: int) -> int:

@@ -1,0 +1,100 @@
+"""Where one API registration spends its statements and its CPU (a tool, not a benchmark).
+
+    .venv/bin/python -m benchlib.register_profile [--n 300] [--show-sql] [--profile]
+
+Makes ``casework_perf_profile`` anew on the local PostgreSQL (migrated, the bench organisation),
+then posts ``--n`` registrations one after the other through ``django.test.Client`` with
+``DJANGO_DEBUG=0``: prints the statements of one registration, the mean process CPU per
+registration in this process (Django) and in PostgreSQL (the backend's CPU from /proc), and with
+``--profile`` the top of a cProfile of the loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchlib import common as C  # noqa: E402
+
+DB = "casework_perf_profile"
+
+
+def _backend_cpu(pid: int) -> float:
+    """utime + stime of a PostgreSQL backend, in seconds (same machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, default=300)
+    p.add_argument("--show-sql", action="store_true")
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--keep", action="store_true", help="reuse the database if it exists")
+    a = p.parse_args(argv)
+    C.ensure_postgres()
+    tmp = Path(tempfile.mkdtemp(prefix="casework-profile-"))
+    env = C.casework_env(DB, tmp)
+    template = C.migrated_template(lambda db: C.casework_env(db, tmp))
+    C.recreate_database(DB, template=template)
+    C.django_setup(env)
+    clerks = C.build_org(townships=6, clerks_per_township=2)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rng = random.Random(1)
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+
+    def post(i):
+        clerk = clerks[i % len(clerks)]
+        body = json.dumps(C.case_body(rng, clerk.unit_id, clerk.town), ensure_ascii=False)
+        h = C.json_headers(clerk.token, C.new_key())
+        r = client.post("/api/v1/cases", data=body, content_type="application/json",
+                        headers={k: v for k, v in h.items() if k.lower() != "content-type"})
+        assert r.status_code == 201, (r.status_code, r.content[:300])
+        return r
+
+    for i in range(30):  # warm up: connections, caches, first appends of every chain
+        post(i)
+    with CaptureQueriesContext(connection) as ctx:
+        post(0)
+    print(f"statements per registration: {len(ctx.captured_queries)}")
+    if a.show_sql:
+        for q in ctx.captured_queries:
+            print("  ", q["sql"][:220])
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (pid,) = cur.fetchone()
+    prof = cProfile.Profile() if a.profile else None
+    pg0, cpu0, t0 = _backend_cpu(pid), time.process_time(), time.perf_counter()
+    if prof:
+        prof.enable()
+    for i in range(a.n):
+        post(i)
+    if prof:
+        prof.disable()
+    cpu, wall, pg = time.process_time() - cpu0, time.perf_counter() - t0, _backend_cpu(pid) - pg0
+    print(f"{a.n} registrations: {cpu / a.n * 1000:.1f} ms Django CPU, {pg / a.n * 1000:.1f} ms PostgreSQL CPU, "
+          f"{wall / a.n * 1000:.1f} ms wall per registration{' (under cProfile)' if prof else ''}")
+    if prof:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    connection.close()
+    C.drop_database(DB)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
