@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "casework.cases",
     "casework.mediation",
     "casework.documents",
+    "casework.insight",
     "casework.demo",
     "casework.web",
     "casework.api",

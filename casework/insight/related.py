@@ -47,6 +47,7 @@ import numpy as np
 
 from .text import (
     KeyTable,
+    display,
     _batch_keys,
     codepoints,
     informative_length,
@@ -319,6 +320,7 @@ class _Phrases:
                 continue
             if len(phrase) > max_len:
                 phrase = phrase[: max_len - 1] + "…"
+            phrase = display(phrase)
             if phrase not in out:
                 out.append(phrase)
             if len(out) >= limit:

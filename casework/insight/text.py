@@ -68,6 +68,12 @@ def normalize(text: str | None, *, max_chars: int = MAX_CHARS, digits: bool = Tr
 
 
 _MEANINGFUL = re.compile(r"[^\W_]")
+_CODE = re.compile(r"(?<![a-z])([a-z])(?=\d|[省市县区镇乡村])")
+
+
+def display(phrase: str) -> str:
+    """A phrase cut from normalised (lower-cased) text, as people write it: "a3区" -> "A3区"."""
+    return _CODE.sub(lambda m: m.group(1).upper(), phrase)
 
 
 def informative_length(text: str, cap: int | None = None) -> int:

@@ -205,6 +205,8 @@ class IntakeForm(forms.Form):
     to_unit_id = unit_choice(_("转送至"), required=False)
     route = forms.ChoiceField(label=_("法定途径"), choices=[("", "—")] + [(k.value, _(v)) for k, v in ROUTE_LABELS.items()], required=False)
     route_reason = forms.CharField(label=_("告知理由"), max_length=2000, required=False)
+    # set by a "登记并并入" button beside a related case: register, then merge into that case (Art 19 ¶3)
+    merge_into = forms.CharField(label=_("并入案件编号"), max_length=40, required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

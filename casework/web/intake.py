@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from casework.cases import actions as A
+from casework.cases.access import case_get
 from casework.cases.errors import CaseworkError
 from casework.documents.catalogue import remember_receipt_code
 from casework.organisation.models import Unit
@@ -31,6 +32,8 @@ def intake(request):
         people = F.ComplainantFormSet(request.POST, prefix="p")
         if form.is_valid() & people.is_valid():
             d = form.cleaned_data
+            target = _merge_target(request.user, form, d.get("merge_into"))
+        if form.is_valid() and people.is_valid():
             try:
                 registered = A.case_register(
                     request.user, unit_id=d["unit_id"].pk, channel=d["channel"], received_on=d["received_on"],
@@ -49,7 +52,10 @@ def intake(request):
                 case = registered.case
                 request.session["just_registered"] = {"case_id": case.pk, "code": registered.access_code}
                 remember_receipt_code(request, case, registered.access_code)
-                _route(request, case, d)
+                if target is not None:
+                    _merge(request, case, target, d)
+                else:
+                    _route(request, case, d)
                 return redirect("registered", case_id=case.pk)
         status = 400
     else:
@@ -57,6 +63,33 @@ def intake(request):
         people = F.ComplainantFormSet(prefix="p", initial=[{}])
         status = 200
     return render(request, "web/intake.html", {"form": form, "people": people}, status=status)
+
+
+def _merge_target(user, form, number: str | None):
+    """The case in progress a "登记并并入" button named; a form error (nothing registered) if it cannot take it."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    try:
+        target = case_get(user, number=number)
+    except CaseworkError:
+        form.add_error(None, _("没有找到可并入的案件 %(number)s") % {"number": number})
+        return None
+    if not target.is_open or target.merged_into_id:
+        form.add_error(None, _("%(number)s 已办结，不能并入") % {"number": number})
+        return None
+    return target
+
+
+def _merge(request, case, target, d) -> None:
+    """Registered as its own action, then merged into the case in progress as another (Art 19 ¶3)."""
+    try:
+        A.case_merge(request.user, case_id=case.pk, into_case_id=target.pk, on=d["received_on"])
+    except CaseworkError as e:
+        messages.warning(request, _("已登记，但未能并入 %(number)s：%(error)s。请在案件页面继续办理。")
+                         % {"number": target.number, "error": e.message})
+    else:
+        messages.success(request, _("已登记并并入 %(number)s") % {"number": target.number})
 
 
 def _route(request, case, d) -> None:

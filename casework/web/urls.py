@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export, intake, views
+from . import insight, export, intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<str:kind>.pdf", views.case_document, name="case_document"),
     path("cases/<int:case_id>/supervise/", views.case_supervise, name="case_supervise"),
     path("supervision/", views.supervision, name="supervision"),
+    path("hot/", insight.hot, name="hot_issues"),
+    path("intake/insight/", insight.intake_insight, name="intake_insight"),
+    path("cases/<int:case_id>/insight/", insight.case_insight, name="case_insight"),
     path("supervision/<int:notice_id>/answer/", views.supervision_answer, name="supervision_answer"),
     path("tools/due-date/", views.due_date, name="due_date"),
 ]

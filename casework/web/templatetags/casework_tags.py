@@ -33,3 +33,11 @@ def trans_label(value):
 def html_lang(language_code):
     """A Django language code as a BCP 47 tag for ``<html lang>``: zh-hans -> zh-Hans, en -> en."""
     return to_locale(language_code or "zh-hans").replace("_", "-")
+
+
+@register.filter
+def percent(value):
+    """0.873 -> "87%"; nothing for a missing value."""
+    if value is None or value == "":
+        return ""
+    return f"{round(float(value) * 100)}%"
