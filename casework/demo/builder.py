@@ -23,13 +23,15 @@ from casework.rules.lifecycle import OPEN
 
 from .org import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, DemoError, Org, build_org
 from .scenario import Storyteller
-from .sources import Message, load_messages
+from .sources import Message, load_hot_topics, load_messages
 
 SPAN_DAYS = 182  # cases were received over the last six months
 SHARE_FROM_REPLIES = 0.75  # of cases old enough to be answered, how many use a message with its real reply
 OLD_ENOUGH = 45  # days
 SHARE_RESUBMITTED = 0.02  # cases that are a resubmission merged into the case in hand
 SHARE_STUCK = 0.04  # cases accepted 70+ days ago and still unanswered: overdue
+SHARE_HOT = 0.05  # cases on a problem many residents raise (messages_with_votes), received in the last weeks
+HOT_DAYS = 56
 BATCH = 100  # cases per transaction (the actions nest inside it as savepoints)
 
 
@@ -47,6 +49,7 @@ class Result:
     extensions: int
     refused: list[str] = field(default_factory=list)
     access_codes: list[tuple[str, str]] = field(default_factory=list)
+    router: str = ""  # how training the routing model went
 
 
 def demo_root() -> Jurisdiction | None:
@@ -64,7 +67,11 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
         raise DemoError(f"没有可用的留言：{source}")
     org = build_org(rng)
     teller = Storyteller(org, rng, today)
-    plan = _plan(rng, messages, cases, today)
+    hot = [m for topic in load_hot_topics(data_dir, round(cases * SHARE_HOT)) for m in topic]
+    plan = _plan(rng, messages, cases - len(hot), today)
+    # the hot issues: more of them lately (the board shows the weeks)
+    plan += [(m, today - dt.timedelta(days=int(HOT_DAYS * rng.random() ** 2)), False) for m in hot]
+    plan.sort(key=lambda p: p[1])
 
     made: list[Case] = []
     with tqdm(total=cases, unit="件", desc="演示案件", disable=not progress, file=sys.stderr) as bar:
@@ -99,8 +106,9 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
     overdue = demo_cases.filter(state__in=[s.value for s in OPEN], due_on__lt=today)
     with transaction.atomic():
         supervised = teller.supervise(list(overdue.select_related("jurisdiction", "current_unit").order_by("pk")))
+    router = _train_router(org, progress)
     return Result(
-        org=org, source=source, cases=demo_cases.count(),
+        router=router, org=org, source=source, cases=demo_cases.count(),
         by_state=Counter(dict((s, n) for s, n in _count_by_state(demo_cases))),
         overdue=overdue.count(), supervised=supervised,
         rated=demo_cases.exclude(satisfaction="").count(),
@@ -109,6 +117,18 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
         extensions=demo_cases.filter(extension_days_granted__gt=0).count(),
         refused=teller.stats.refused, access_codes=teller.stats.access_codes,
     )
+
+
+def _train_router(org: Org, progress: bool) -> str:
+    """Train the routing model on the demo's closed cases, as the daily job would; a line saying how it went."""
+    from casework.insight.errors import TrainingDataError
+    from casework.insight.training import router_train
+
+    try:
+        model = router_train(org.province, evaluate_holdout=False, progress=progress)
+    except TrainingDataError as e:
+        return e.message
+    return f"第 {model.version} 版，由 {model.n_cases} 件已办结案件训练，{len(model.classes)} 个类别"
 
 
 def _count_by_state(qs):

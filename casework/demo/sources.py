@@ -19,6 +19,8 @@ from .org import DISTRICTS, LABELS
 SAMPLE = Path(__file__).resolve().parent / "sample" / "messages.csv"
 LABELED = "messages_labeled.csv"
 REPLIES = "messages_with_replies.csv"
+VOTES = "messages_with_votes.csv"  # many residents raising the same issue: the demo's hot issues
+HOT_PER_TOPIC = 12
 
 _DISTRICT_RE = re.compile(r"A\d+区")
 _TRAILING_DATE = re.compile(r"\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
@@ -88,6 +90,29 @@ def load_messages(data_dir: Path | None) -> tuple[list[Message], str]:
         return msgs, f"{data_dir}（{len(msgs)} 条留言）"
     msgs = [Message(r["title"], r["text"], r["label"], reply=r.get("reply"), source=SAMPLE.name) for r in _read(SAMPLE)]
     return [m for m in msgs if m.usable], f"内置示例 {SAMPLE.name}（虚构留言；未找到 {data_dir}）"
+
+
+def load_hot_topics(data_dir: Path | None, quota: int) -> list[list[Message]]:
+    """Groups of messages on one problem raised by many (largest first), about ``quota`` messages in all.
+
+    Found the way the hot-issues board finds them (``insight.clusters``); at most
+    HOT_PER_TOPIC messages a group, so that the board shows several problems.
+    """
+    if data_dir is None or quota < 6 or not (data_dir / VOTES).exists():
+        return []
+    from casework.insight.clusters import cluster_texts
+
+    rows = [r for r in _read(data_dir / VOTES) if (r.get("留言主题") or r.get("留言详情"))]
+    msgs = [Message(r.get("留言主题"), r.get("留言详情"), source=VOTES) for r in rows]
+    topics, taken = [], 0
+    for group in cluster_texts([f"{m.title}\n{m.text}" for m in msgs]):
+        if taken >= quota:
+            break
+        picked = [msgs[i] for i in group[: min(HOT_PER_TOPIC, quota - taken)]]
+        if len(picked) >= 3:
+            topics.append(picked)
+            taken += len(picked)
+    return topics
 
 
 def _clean(value: str | None) -> str:

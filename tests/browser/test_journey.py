@@ -108,6 +108,7 @@ def test_form_errors_appear_beside_the_field(world, screen):
     ("/", "clerk_a", False),
     ("/intake/", "clerk_a", False),
     ("/supervision/", "supervisor", False),
+    ("/hot/", "supervisor", False),
     ("/tools/due-date/?start=2026-11-30&rule=handling", "clerk_a", False),
     ("/portal/", None, True),
     ("/portal/submit/", None, True),
