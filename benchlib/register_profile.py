@@ -40,7 +40,8 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=int, default=300)
     p.add_argument("--show-sql", action="store_true")
     p.add_argument("--profile", action="store_true")
-    p.add_argument("--keep", action="store_true", help="reuse the database if it exists")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                   help="an extra database OPTION for this run (e.g. server_side_binding=true, prepare_threshold=2)")
     a = p.parse_args(argv)
     C.ensure_postgres()
     tmp = Path(tempfile.mkdtemp(prefix="casework-profile-"))
@@ -48,6 +49,12 @@ def main(argv=None) -> int:
     template = C.migrated_template(lambda db: C.casework_env(db, tmp))
     C.recreate_database(DB, template=template)
     C.django_setup(env)
+    from django.db import connections
+
+    for opt in a.option:
+        name, value = opt.split("=", 1)
+        connections["default"].settings_dict["OPTIONS"][name] = (
+            {"true": True, "false": False, "none": None}.get(value.lower(), int(value) if value.isdigit() else value))
     clerks = C.build_org(townships=6, clerks_per_township=2)
 
     from django.db import connection
