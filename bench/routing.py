@@ -25,7 +25,6 @@ The last line is machine-readable:
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
@@ -38,27 +37,17 @@ sys.path.insert(0, str(ROOT))  # run from anywhere
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from casework.insight.labelled import read_labelled_csv  # noqa: E402
 from casework.insight.router import Router  # noqa: E402
 
 DEFAULT_DATA = Path(os.environ.get("CASEWORK_DATA", ROOT.parent / "shared" / "data"))
-ALIASES = {"text": ("text", "留言详情", "content"), "title": ("title", "留言主题"), "label": ("label", "一级标签", "category")}
 
 
 def read_csv(path: Path) -> tuple[list[str], list[str], list[str]]:
-    csv.field_size_limit(sys.maxsize)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        cols = {}
-        for want, names in ALIASES.items():
-            cols[want] = next((n for n in names if n in (reader.fieldnames or [])), None)
-        if cols["text"] is None or cols["label"] is None:
-            sys.exit(f"{path}: needs columns 'text' and 'label' (found {reader.fieldnames})")
-        texts, titles, labels = [], [], []
-        for row in reader:
-            texts.append(row[cols["text"]] or "")
-            titles.append((row[cols["title"]] or "") if cols["title"] else "")
-            labels.append((row[cols["label"]] or "").strip())
-    return texts, titles, labels
+    try:
+        return read_labelled_csv(path)
+    except ValueError as e:
+        sys.exit(str(e))
 
 
 def split(texts, titles, labels, test_size: float, seed: int):

@@ -284,3 +284,22 @@ def test_hot_issues_board_for_supervisors_with_counts_per_week(client, world):
     client.force_login(world.clerk_a)
     assert client.get("/hot/").status_code == 403
 
+
+
+def test_evaluate_router_measures_on_a_csv_and_refuses_a_bad_file(world, tmp_path, capsys):
+    closed_cases(world)
+    train()
+    texts, titles, labels = training_rows(4)
+    good = tmp_path / "good.csv"
+    good.write_text("title,text,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(titles, texts, labels)),
+                    encoding="utf-8")
+    call_command("evaluate_router", "--csv", str(good))
+    out = capsys.readouterr().out
+    assert "12 件" in out and "macro-F1" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="needs columns 'text' and 'label'"):
+        call_command("evaluate_router", "--csv", str(bad))
+    with pytest.raises(CommandError, match="找不到文件"):
+        call_command("evaluate_router", "--csv", str(tmp_path / "missing.csv"))
+    assert RouterModel.objects.get().version == 1
