@@ -112,24 +112,26 @@ def case_register(
 
     j = unit.jurisdiction
     role = PartyRole.REPRESENTATIVE if is_group else PartyRole.COMPLAINANT
+    case = Case(
+        access_code_digest="", jurisdiction=j, registered_by=unit, current_unit=unit, channel=channel,
+        category=category, title=title, request=request, facts_reasons=facts_reasons, is_group=is_group,
+        group_size=group_size or len(people), respondent_text=respondent_text, state=State.REGISTERED,
+        received_on=on, last_event_on=on,
+    )
+    # The clock of a new case follows from its one event: computed before the insert, so the row is
+    # written once (recompute_clocks replays the stored event to the same result).
+    case_refresh_clocks(case, events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
     # Everything is checked: from here on only the database can fail, and then the caller's
     # transaction fails with it, so no savepoint of our own (two statements fewer).
     with transaction.atomic(savepoint=False):
+        # The people first: the counter's row lock, taken next, is held until commit, and
+        # registrations in the same jurisdiction queue on it, so it comes as late as it can.
+        persons = Person.objects.bulk_create([Person(name=p.name, address=p.address, phone=p.phone) for p in people])
         number = f"{j.code}-{on.year}-{next_serial(j.pk, '', on.year):05d}"
         code = new_access_code()
-        case = Case(
-            number=number, access_code_digest=access_code_digest(number, code), jurisdiction=j,
-            registered_by=unit, current_unit=unit, channel=channel, category=category, title=title,
-            request=request, facts_reasons=facts_reasons, is_group=is_group,
-            group_size=group_size or len(people), respondent_text=respondent_text, state=State.REGISTERED,
-            received_on=on, last_event_on=on,
-        )
-        # The clock of a new case follows from its one event: computed before the insert, so the
-        # row is written once (recompute_clocks replays the stored event to the same result).
-        data = {"number": number, "channel": channel, "received_on": on}
-        case_refresh_clocks(case, events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
+        case.number, case.access_code_digest = number, access_code_digest(number, code)
         case.save(force_insert=True)
-        persons = Person.objects.bulk_create([Person(name=p.name, address=p.address, phone=p.phone) for p in people])
+        data = {"number": number, "channel": channel, "received_on": on}
         parties = CaseParty.objects.bulk_create(
             [CaseParty(case=case, jurisdiction=j, person=p, role=role) for p in persons]
         )
