@@ -3,24 +3,25 @@
 ``clusters.cluster_texts`` groups the open cases a supervisor may see (cases
 whose materials are withheld from them are left out); the board adds the
 cases, how many people raised it, which units hold them, the phrases they
-share and the counts per week. The grouping is cached for ten minutes per
-person and per state of their open cases (count, newest case, latest event).
+share and the counts per week. The grouping is cached for ten minutes, keyed by
+the exact set of cases it was made from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from casework.cases.access import StaffScope, cases_visible_to, withheld_case_ids
 from casework.cases.models import Case, CaseParty
 from casework.rules.lifecycle import OPEN
 
 from .clusters import MIN_SIZE, cluster_texts, shared_phrases
+from .text import case_text
 
 MAX_CASES = 5000  # the most recent open cases considered
 WEEKS = 8
@@ -69,16 +70,15 @@ def _week_start(day: dt.date) -> dt.date:
 def hot_issues(user, *, today: dt.date, min_size: int = MIN_SIZE) -> list[HotIssue]:
     """The groups of similar open cases among those ``user`` may see, largest first."""
     open_cases = cases_visible_to(user).filter(state__in=[s.value for s in OPEN], merged_into__isnull=True)
-    stamp = open_cases.aggregate(n=Count("pk"), m=Max("pk"), e=Max("last_event_on"))
-    key = f"hot:{user.pk}:{stamp['n']}:{stamp['m']}:{stamp['e']}:{today}:{min_size}"
+    ids = list(open_cases.order_by("-received_on", "-pk").values_list("pk", flat=True)[:MAX_CASES])
+    hidden = withheld_case_ids(user, ids)
+    ids = sorted(pk for pk in ids if pk not in hidden)
+    # The groups depend only on which cases are in: the key is that exact set, so a change of
+    # access (a new membership, a recusal) or a new case is a new key, never a stale answer.
+    key = "hot:" + hashlib.sha256(f"{min_size}:{ids}".encode()).hexdigest()
     groups = cache.get(key)
     if groups is None:
-        rows = list(open_cases.order_by("-received_on", "-pk").values_list("pk", "title", "request", "facts_reasons")
-                    [:MAX_CASES])
-        hidden = withheld_case_ids(user, [r[0] for r in rows])
-        rows = [r for r in rows if r[0] not in hidden]
-        from .service import case_text
-
+        rows = list(Case.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "title", "request", "facts_reasons"))
         texts = [case_text(*r[1:]) for r in rows]
         groups = [([rows[i][0] for i in g], shared_phrases([texts[i] for i in g[:12]]))
                   for g in cluster_texts(texts, min_size=min_size)]

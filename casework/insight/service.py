@@ -6,8 +6,9 @@ they are current:
 
 * the router in use for a jurisdiction is the active ``RouterModel`` of its
   nearest ancestor-or-self; a newer version replaces the cached one;
-* the related-case index covers every case; cases registered since the last
-  call (``pk`` greater than the last indexed) are added first.
+* the related-case index covers every case; each query first adds the cases it
+  has not seen (ids above the newest it holds, and the last ``LAG_WINDOW`` ids
+  below it, because concurrent registrations commit out of id order).
 
 Results pass through ``cases_visible_to``: a person is never shown a case they
 could not open, and never the text of a case whose materials are withheld from
@@ -31,9 +32,11 @@ from .errors import ModelFormatError
 from .models import RouterModel
 from .related import RelatedIndex
 from .router import Router
+from .text import case_text
 
 MIN_RELATED_SCORE = 0.2  # below this, "similar" is mostly shared boilerplate
 RELATED_SHOWN = 5
+MAX_K = 320  # most index answers read to find RELATED_SHOWN the person may see
 
 
 # -- category suggestions ---------------------------------------------------------------------
@@ -63,7 +66,9 @@ class Suggestions:
         return self.model is not None
 
 
-_routers: dict[int, Router] = {}  # RouterModel pk -> loaded model
+# jurisdiction id -> ((RouterModel pk, trained at), loaded model); the time too, because a rolled-back
+# test database hands out the same pk again
+_routers: dict[int, tuple[tuple, Router]] = {}
 _routers_lock = threading.Lock()
 
 
@@ -79,32 +84,32 @@ def router_for(jurisdiction: Jurisdiction) -> tuple[RouterModel, Router] | None:
     row = next((rows[j] for j in chain if j in rows), None)
     if row is None:
         return None
-    router = _routers.get(row.pk)
-    if router is None:
-        blob = RouterModel.objects.filter(pk=row.pk).values_list("blob", flat=True).first()
-        try:
-            router = Router.from_bytes(bytes(blob))
-        except ModelFormatError:
-            return None  # an unreadable model suggests nothing; the train command says why
-        with _routers_lock:
-            for pk in [pk for pk in _routers if pk != row.pk and pk not in {m.pk for m in rows.values()}]:
-                del _routers[pk]  # older versions
-            _routers[row.pk] = router
+    cached = _routers.get(row.jurisdiction_id)
+    if cached is not None and cached[0] == (row.pk, row.trained_at):
+        return row, cached[1]
+    blob = RouterModel.objects.filter(pk=row.pk).values_list("blob", flat=True).first()
+    try:
+        router = Router.from_bytes(bytes(blob or b""))
+    except ModelFormatError:
+        return None  # an unreadable model suggests nothing; evaluate_router says why
+    with _routers_lock:
+        _routers[row.jurisdiction_id] = ((row.pk, row.trained_at), router)  # a newer version replaces the one cached
     return row, router
 
 
 def _unit_hints(model: RouterModel, jurisdiction: Jurisdiction, labels: Sequence[str]) -> dict[str, UnitHint]:
     """Per category: where the jurisdiction's closed cases of it went, else the unit whose 主管事项 names it."""
     chain = [str(j) for j in _ancestry(jurisdiction)]
-    picked: dict[str, tuple[int, float | None]] = {}
+    usual: dict[str, tuple[int, float]] = {}
     for label in labels:
         by_jur = model.unit_map.get(label, {})
         for j in chain:
             if j in by_jur:
-                picked[label] = (int(by_jur[j][0]), float(by_jur[j][1]))
+                usual[label] = (int(by_jur[j][0]), float(by_jur[j][1]))
                 break
-    missing = [lab for lab in labels if lab not in picked]
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u, _ in picked.values()], is_active=True)}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[u for u, _ in usual.values()], is_active=True)}
+    picked: dict[str, tuple[int, float | None]] = {lab: v for lab, v in usual.items() if v[0] in units}
+    missing = [lab for lab in labels if lab not in picked]  # no history, or the unit has closed since
     if missing:
         near = Unit.objects.filter(jurisdiction_id__in=[int(j) for j in chain], is_active=True).exclude(categories="")
         rank = {int(j): i for i, j in enumerate(chain)}
@@ -130,13 +135,7 @@ def suggest_categories(jurisdiction: Jurisdiction, *, title: str = "", text: str
 # -- related cases ----------------------------------------------------------------------------
 
 
-def case_text(title: str, request: str, facts_reasons: str) -> str:
-    """What is compared: the title, the request when it says more than the title, the facts."""
-    parts = [title or ""]
-    if request and request.strip() != (title or "").strip():
-        parts.append(request)
-    parts.append(facts_reasons or "")
-    return "\n".join(p for p in parts if p)
+LAG_WINDOW = 500  # ids below the newest indexed one checked again: concurrent registrations commit out of id order
 
 
 @dataclass
@@ -145,33 +144,33 @@ class _Indexed:
     last_pk: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def refresh(self) -> None:
+        """Add the cases not yet indexed (held under the lock: the index is not safe to read while it grows)."""
+        newest = Case.objects.aggregate(m=Max("pk"))["m"] or 0
+        if newest < self.last_pk:  # the cases were deleted (a demo reset): start again
+            self.index, self.last_pk = RelatedIndex(), 0
+        if newest <= max(self.last_pk - LAG_WINDOW, 0) or newest == 0:
+            return
+        recent = Case.objects.filter(pk__gt=max(self.last_pk - LAG_WINDOW, 0)).values_list("pk", flat=True)
+        missing = sorted(pk for pk in recent if not self.index.positions(pk))
+        if missing:
+            rows = list(Case.objects.filter(pk__in=missing).order_by("pk")
+                        .values_list("pk", "title", "request", "facts_reasons").iterator(chunk_size=2000))
+            ids, texts = [r[0] for r in rows], [case_text(*r[1:]) for r in rows]
+            if len(rows) > 200:
+                self.index.add_many(ids, texts)
+            else:
+                for i, t in zip(ids, texts):
+                    self.index.add(i, t)
+        self.last_pk = max(self.last_pk, newest)
+
+    def query(self, text: str, *, k: int, exclude: Sequence[int]) -> list:
+        with self.lock:
+            self.refresh()
+            return self.index.query(text, k=k, exclude=exclude, min_score=MIN_RELATED_SCORE)
+
 
 _related = _Indexed()
-
-
-def related_index() -> RelatedIndex:
-    """The process's index of every case, brought up to date (new cases since the last call)."""
-    idx = _related
-    newest = Case.objects.aggregate(m=Max("pk"))["m"] or 0
-    if newest < idx.last_pk:  # the database was emptied (tests, a reload): start again
-        with idx.lock:
-            idx.index, idx.last_pk = RelatedIndex(), 0
-    if newest > idx.last_pk:
-        with idx.lock:
-            rows = list(
-                Case.objects.filter(pk__gt=idx.last_pk).order_by("pk")
-                .values_list("pk", "title", "request", "facts_reasons")
-            )
-            if rows:
-                ids = [r[0] for r in rows]
-                texts = [case_text(*r[1:]) for r in rows]
-                if len(rows) > 200:
-                    idx.index.add_many(ids, texts)
-                else:
-                    for i, t in zip(ids, texts):
-                        idx.index.add(i, t)
-                idx.last_pk = ids[-1]
-    return idx.index
 
 
 def reset_related_index() -> None:
@@ -214,28 +213,35 @@ def related_cases(
     their phrases would show what they may not see.
     """
     text = case_text(title, request, facts_reasons)
-    hits = related_index().query(text, k=4 * limit, exclude=[exclude_case_id] if exclude_case_id else (),
-                                 min_score=MIN_RELATED_SCORE)
-    by_text = {h.id: h for h in hits}
+    visible = cases_visible_to(user)
+    exclude = [exclude_case_id] if exclude_case_id else []
+
+    def allowed(ids) -> set[int]:
+        seen = set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+        return seen - withheld_case_ids(user, list(seen))
+
+    # The index is shared by everyone: ask for more until enough of the answers are this person's to see.
+    by_text: dict[int, object] = {}
+    k = 4 * limit
+    while True:
+        hits = _related.query(text, k=k, exclude=exclude)
+        ok = allowed([h.id for h in hits])
+        by_text = {h.id: h for h in hits if h.id in ok}
+        if len(by_text) >= limit or len(hits) < k or k >= MAX_K:
+            break
+        k *= 4
     phones = sorted({p.strip() for p in phones if p and len(p.strip()) >= 5})
     by_person: set[int] = set()
-    visible = cases_visible_to(user)
     if phones:
-        same = visible.filter(parties__person__phone__in=phones)
-        if exclude_case_id:
-            same = same.exclude(pk=exclude_case_id)
-        by_person = set(same.order_by("-pk").values_list("pk", flat=True)[: 2 * limit])
+        same = visible.filter(parties__person__phone__in=phones).exclude(pk__in=exclude)
+        by_person = allowed(same.order_by("-pk").values_list("pk", flat=True)[: 2 * limit])
     ids = set(by_text) | by_person
     if not ids:
         return []
-    cases = {c.pk: c for c in visible.filter(pk__in=ids).select_related("current_unit")}
-    hidden = withheld_case_ids(user, list(cases))
     out = []
-    for pk, case in cases.items():
-        if pk in hidden:
-            continue
-        hit = by_text.get(pk)
-        out.append(RelatedCase(case, hit.score if hit else None, pk in by_person,
+    for case in Case.objects.filter(pk__in=ids).select_related("current_unit"):
+        hit = by_text.get(case.pk)
+        out.append(RelatedCase(case, hit.score if hit else None, case.pk in by_person,
                                hit.shared_phrases if hit else (), hit.same_places if hit else ()))
     out.sort(key=lambda r: (-(r.score or 0) - (0.5 if r.same_person else 0), -r.case.pk))
     return out[:limit]

@@ -409,3 +409,12 @@ class KeyTable:
         if self.two:
             out = np.where((out < 0) & (self.t2k[s2] == needles), self.t2v[s2], out)
         return out
+
+
+def case_text(title: str, request: str, facts_reasons: str) -> str:
+    """What is compared: the title, the request when it says more than the title, the facts."""
+    parts = [title or ""]
+    if request and request.strip() != (title or "").strip():
+        parts.append(request)
+    parts.append(facts_reasons or "")
+    return "\n".join(p for p in parts if p)

@@ -14,7 +14,6 @@ retrains when enough cases closed since the model in use was trained.
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from casework.audit.chain import event_append
@@ -51,14 +50,16 @@ class TrainingRows:
     units: list[int | None]  # the unit that handled it, None when redirected to another route (Art 31)
 
 
-def training_rows(jurisdiction: Jurisdiction) -> TrainingRows:
+def eligible_cases(jurisdiction: Jurisdiction):
     """Closed cases of the subtree with a category; merged cases are copies of another and left out."""
+    return Case.objects.filter(
+        jurisdiction__path__startswith=jurisdiction.path, state__in=[s.value for s in TERMINAL], merged_into__isnull=True,
+    ).exclude(category="")
+
+
+def training_rows(jurisdiction: Jurisdiction) -> TrainingRows:
     rows = (
-        Case.objects.filter(
-            jurisdiction__path__startswith=jurisdiction.path, state__in=[s.value for s in TERMINAL],
-            merged_into__isnull=True,
-        )
-        .exclude(category="")
+        eligible_cases(jurisdiction)
         .order_by("pk")
         .values_list("pk", "title", "facts_reasons", "category", "jurisdiction_id", "current_unit_id", "state")
     )
@@ -129,7 +130,12 @@ def router_train(
     jurisdiction: Jurisdiction, *, by=None, evaluate_holdout: bool = True,
     progress: bool | Callable[[str], None] = False, n_jobs: int = 2,
 ) -> RouterModel:
-    """Train a new version for ``jurisdiction``'s subtree; ``TrainingDataError`` keeps the old one in use."""
+    """Train a new version for ``jurisdiction``'s subtree; ``TrainingDataError`` keeps the old one in use.
+
+    Two trainings at once: each is stored, but one that began before the model in use
+    was stored does not replace it (it is kept as an inactive version).
+    """
+    started = timezone.now()
     rows = training_rows(jurisdiction)
     if not rows.ids:
         raise TrainingDataError(f"{jurisdiction.name}没有带分类的已办结案件，无法训练。原有模型保持不变。",
@@ -158,12 +164,14 @@ def router_train(
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # one training commits at a time
         version = (RouterModel.objects.filter(jurisdiction=jurisdiction).aggregate(v=Max("version"))["v"] or 0) + 1
-        RouterModel.objects.filter(jurisdiction=jurisdiction, active=True).update(active=False)
+        newer = RouterModel.objects.filter(jurisdiction=jurisdiction, active=True, trained_at__gt=started).exists()
+        if not newer:
+            RouterModel.objects.filter(jurisdiction=jurisdiction, active=True).update(active=False)
         model = RouterModel.objects.create(
             jurisdiction=jurisdiction, version=version, algorithm=router.info.get("algorithm", "") or "router",
             trained_by=user if getattr(user, "pk", None) else None, n_cases=len(rows.ids), last_case_id=last_id,
             classes=router.classes, dropped=dropped, metrics=metrics, unit_map=unit_map(rows), blob=blob,
-            active=True,
+            active=not newer,
         )
         old = RouterModel.objects.filter(jurisdiction=jurisdiction, active=False).order_by("-version")
         stale = list(old.values_list("pk", flat=True)[KEEP_VERSIONS:])
@@ -174,7 +182,7 @@ def router_train(
             actor_id=user.pk if getattr(user, "pk", None) else None,
             actor_kind=ActorKind.STAFF if getattr(user, "pk", None) else ActorKind.SYSTEM,
             effective_on=timezone.localdate(),
-            data={"version": version, "n_cases": len(rows.ids), "classes": router.classes, "dropped": dropped,
+            data={"version": version, "active": not newer, "n_cases": len(rows.ids), "classes": router.classes, "dropped": dropped,
                   "metrics": metrics, "warnings": rare_warnings, "model_version": router.version},
         )
     model.warnings = rare_warnings
@@ -184,12 +192,7 @@ def router_train(
 def router_retrain_due(jurisdiction: Jurisdiction) -> bool:
     """True when enough cases closed since the model in use was trained (or there is none yet)."""
     current = RouterModel.objects.filter(jurisdiction=jurisdiction, active=True).only("n_cases").first()
-    eligible = (
-        Case.objects.filter(jurisdiction__path__startswith=jurisdiction.path, state__in=[s.value for s in TERMINAL],
-                            merged_into__isnull=True)
-        .exclude(category="")
-        .count()
-    )
+    eligible = eligible_cases(jurisdiction).count()
     if current is None:
         return eligible >= RETRAIN_MIN_NEW
     new = eligible - current.n_cases
@@ -201,16 +204,25 @@ def model_jurisdictions() -> list[Jurisdiction]:
     return list(Jurisdiction.objects.filter(parent__isnull=True))
 
 
-def routers_retrain_due(*, today: dt.date | None = None, log: Callable[[str], None] = lambda _m: None) -> int:
+def jurisdictions_with_models() -> list[Jurisdiction]:
+    """The tops of the trees and every jurisdiction someone trained its own model for."""
+    own = RouterModel.objects.filter(active=True).values("jurisdiction_id")
+    return list(Jurisdiction.objects.filter(Q(parent__isnull=True) | Q(pk__in=own)).order_by("path"))
+
+
+def routers_retrain_due(*, log: Callable[[str], None] = lambda _m: None) -> int:
     """The background step of the daily job: retrain each tree whose model is stale; returns how many."""
     trained = 0
-    for j in model_jurisdictions():
-        if not router_retrain_due(j):
-            continue
+    for j in jurisdictions_with_models():
         try:
+            if not router_retrain_due(j):
+                continue
             m = router_train(j, evaluate_holdout=True)
         except TrainingDataError as e:
             log(f"{j.name}: {e.message}")
+            continue
+        except Exception as e:  # noqa: BLE001 - one tree's failure must not stop the daily job for the others
+            log(f"{j.name}: 训练失败（{type(e).__name__}: {e}），原有模型保持不变")
             continue
         log(f"{j.name}: 分办建议模型已更新为第 {m.version} 版（{m.n_cases} 件）")
         trained += 1

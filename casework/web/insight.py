@@ -37,10 +37,11 @@ def intake_insight(request):
     unit = next((u for u in units if str(u.pk) == request.POST.get("unit_id")), units[0])
     title, req, facts = _field(request, "title"), _field(request, "request"), _field(request, "facts_reasons")
     phones = [v[:40] for k, v in request.POST.items() if k.startswith("p-") and k.endswith("-phone")][:5]
-    typed = (title + req + facts).strip()
-    context = {"typed": bool(typed)}
-    if typed or phones:
+    typed = bool((title + req + facts).strip())
+    context = {"typed": typed}
+    if typed:
         context["suggestions"] = suggest_categories(unit.jurisdiction, title=title, text=f"{req}\n{facts}")
+    if typed or any(p.strip() for p in phones):
         context["related"] = related_cases(request.user, title=title, request=req, facts_reasons=facts, phones=phones)
     return render(request, "web/_insight_intake.html", context)
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from casework.cases import actions as A
-from casework.cases.access import case_get
+from casework.cases.access import case_get, disclosure
 from casework.cases.errors import CaseworkError
 from casework.documents.catalogue import remember_receipt_code
 from casework.organisation.models import Unit
@@ -73,6 +73,8 @@ def _merge_target(user, form, number: str | None):
     try:
         target = case_get(user, number=number)
     except CaseworkError:
+        target = None
+    if target is None or not disclosure(user, target).materials:  # the unit complained about does not act on it
         form.add_error(None, _("没有找到可并入的案件 %(number)s") % {"number": number})
         return None
     if not target.is_open or target.merged_into_id:

@@ -9,15 +9,13 @@ from django.core.management import call_command
 
 from casework.cases.actions import PersonData
 from casework.cases.models import Case
-from casework.insight import service
 from tests.conftest import register
-from tests.insight.test_insight_product import PLANT, closed_cases
+from tests.insight.test_insight_product import PLANT, closed_cases, fresh_index  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_suggestion_fills_the_form_and_one_click_merges_a_resubmission(world, screen):
-    service.reset_related_index()
     closed_cases(world)
     call_command("train_router", "--no-progress", "--no-evaluate")
     earlier = register(world, request="维修洞井路", facts_reasons="A3区洞井路的道路破损严重，雨天积水，希望尽快维修路面。",
@@ -50,7 +48,6 @@ def test_suggestion_fills_the_form_and_one_click_merges_a_resubmission(world, sc
 
 
 def test_workspace_panel_and_hot_issues_board_are_accessible(world, screen):
-    service.reset_related_index()
     for i, text in enumerate(PLANT):
         register(world, facts_reasons=text, request="取缔搅拌站",
                  complainants=[PersonData(name=f"居民{i}", address="丽发新城", phone=f"1380000{i:04d}")])

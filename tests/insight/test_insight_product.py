@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -23,10 +24,13 @@ from tests.web.test_workspace import intake_post
 
 @pytest.fixture(autouse=True)
 def fresh_index():
-    """Each test has its own database; the process-wide related index must not remember another's cases."""
+    """Each test has its own database (whose ids a rolled-back transaction hands out again): the process-wide
+    related index and the cached hot-issue groups must not remember another test's cases."""
     service.reset_related_index()
+    cache.clear()
     yield
     service.reset_related_index()
+    cache.clear()
 
 
 def closed_cases(world, per_label: int = 8, *, labels=None) -> list[Case]:
@@ -116,6 +120,55 @@ def test_the_daily_job_retrains_only_when_enough_cases_closed(world, monkeypatch
     assert RouterModel.objects.count() == 1
 
 
+def test_a_new_version_is_used_at_once_and_old_versions_are_pruned(world, monkeypatch):
+    closed_cases(world)
+    train()
+    assert service.suggest_categories(world.town_a, text="小区道路破损积水").model.version == 1
+    monkeypatch.setattr(training, "KEEP_VERSIONS", 2)
+    for _ in range(3):
+        train()
+    assert service.suggest_categories(world.town_a, text="小区道路破损积水").model.version == 4
+    assert list(RouterModel.objects.order_by("version").values_list("version", flat=True)) == [2, 3, 4]
+
+
+def test_retraining_waits_for_ten_percent_more_closed_cases(world, monkeypatch):
+    monkeypatch.setattr(training, "RETRAIN_MIN_NEW", 1)
+    closed_cases(world, per_label=8)
+    train()  # 24 cases: 10% is 2.4
+    closed_cases(world, per_label=1, labels={"城乡建设"})
+    closed_cases(world, per_label=1, labels={"城乡建设"})
+    assert not training.router_retrain_due(world.province)  # 2 new
+    closed_cases(world, per_label=1, labels={"城乡建设"})
+    assert training.router_retrain_due(world.province)  # 3 new
+
+
+def test_a_training_that_began_before_the_model_in_use_does_not_replace_it(world, monkeypatch):
+    closed_cases(world)
+    real_fit = training.Router.fit
+
+    def fit_while_another_finishes(self, *a, **kw):
+        out = real_fit(self, *a, **kw)
+        monkeypatch.setattr(training.Router, "fit", real_fit)
+        train()  # the other training, started later, commits first
+        return out
+
+    monkeypatch.setattr(training.Router, "fit", fit_while_another_finishes)
+    slow = training.router_train(world.province, evaluate_holdout=False, n_jobs=1)
+    assert (slow.version, slow.active) == (2, False)
+    assert RouterModel.objects.get(active=True).version == 1
+
+
+def test_evaluate_router_without_a_file_measures_cases_closed_since_training(world, capsys):
+    closed_cases(world)
+    train()
+    RouterModel.objects.update(trained_at=timezone.now() - dt.timedelta(days=2))
+    Case.objects.update(last_event_on=timezone.localdate() - dt.timedelta(days=3))  # closed before training
+    Case.objects.filter(pk__in=list(Case.objects.values_list("pk", flat=True)[:6])).update(
+        last_event_on=timezone.localdate())  # closed since
+    call_command("evaluate_router", jurisdiction="T1")  # 甲镇 has no model of its own: the province's is used
+    assert "6 件" in capsys.readouterr().out
+
+
 def test_an_unreadable_stored_model_suggests_nothing_rather_than_failing(world):
     closed_cases(world)
     train()
@@ -185,9 +238,36 @@ def test_intake_finds_the_same_person_and_the_same_matter_with_reasons(client, w
 def test_related_cases_stay_within_what_the_clerk_may_see(client, world):
     theirs = register(world, by="clerk_b", unit="town_b_office", request="维修洞井路",
                       facts_reasons="A3区洞井路的道路破损严重，雨天积水，希望尽快维修路面。").case
+    mine = register(world, request="维修洞井路", facts_reasons="A3区洞井路的道路破损严重，雨天积水，希望尽快维修。").case
     client.force_login(world.clerk_a)
     page = insight(client, world, facts_reasons="A3区洞井路的道路破损严重，雨天积水，希望尽快维修路面。").content.decode()
-    assert theirs.number not in page
+    assert mine.number in page and theirs.number not in page
+
+
+def test_enough_visible_related_cases_are_found_behind_many_the_clerk_may_not_see(world):
+    """The index is shared: 25 near-identical cases of another township must not hide the clerk's own."""
+    text = "A3区洞井路的道路破损严重，雨天积水，希望尽快维修路面。"
+    mine = register(world, request="维修洞井路", facts_reasons=text + "甲镇。").case
+    for i in range(25):
+        register(world, by="clerk_b", unit="town_b_office", request="维修洞井路", facts_reasons=text)
+    found = service.related_cases(world.clerk_a, facts_reasons=text)
+    assert [r.case.pk for r in found] == [mine.pk]
+
+
+def test_cases_registered_after_the_index_was_built_are_found(world):
+    first = register(world, facts_reasons="甲镇幸福村的村道损坏两年无人修理，雨天无法通行。").case
+    assert [r.case.pk for r in service.related_cases(world.clerk_a, facts_reasons=first.facts_reasons)] == [first.pk]
+    later = register(world, facts_reasons="幸福村的村道损坏两年无人修理，雨天无法通行，请求修复。").case
+    found = {r.case.pk for r in service.related_cases(world.clerk_a, facts_reasons=first.facts_reasons,
+                                                      exclude_case_id=first.pk)}
+    assert found == {later.pk}
+
+
+def test_a_phone_number_alone_finds_the_same_person(client, world):
+    earlier = register(world, complainants=[PersonData(name="李四", address="甲镇", phone="13911112222")]).case
+    client.force_login(world.clerk_a)
+    page = insight(client, world, **{"p-0-phone": "13911112222"}).content.decode()
+    assert earlier.number in page and "同一信访人" in page
 
 
 def test_one_click_registers_and_merges_into_the_case_in_progress_xinfang_art_19_3(client, world):
@@ -199,6 +279,18 @@ def test_one_click_registers_and_merges_into_the_case_in_progress_xinfang_art_19
     new = Case.objects.exclude(pk=target.pk).get()
     assert (new.state, new.merged_into_id) == ("closed", target.pk)
     assert list(Event.objects.filter(case=new).values_list("verb", flat=True)) == ["register", "merge"]
+
+
+def test_merging_into_a_case_about_ones_own_unit_is_refused_xinfang_art_30_3(client, world):
+    """A clerk of the unit complained about cannot act on that complaint, not even by merging into it."""
+    from casework.organisation.models import Membership
+
+    about_bureau = register(world, respondent_unit_ids=[world.county_bureau.pk]).case
+    Membership.objects.create(user=world.supervisor, unit=world.county_bureau, role="intake_clerk")
+    client.force_login(world.supervisor)
+    r = client.post("/intake/", intake_post(world, unit_id=world.county_bureau.pk, merge_into=about_bureau.number))
+    assert r.status_code == 400 and "没有找到可并入的案件" in r.content.decode()
+    assert Case.objects.count() == 1
 
 
 @pytest.mark.parametrize("number", ["NOPE-1", "closed"])
@@ -283,6 +375,18 @@ def test_hot_issues_board_for_supervisors_with_counts_per_week(client, world):
     assert [w.count for w in issues[0].weeks][-4:] == [1, 1, 1, 1] and issues[0].earlier == 0
     client.force_login(world.clerk_a)
     assert client.get("/hot/").status_code == 403
+
+
+def test_hot_issues_leave_out_cases_withheld_from_the_viewer_even_after_caching_xinfang_art_30_3(world):
+    from casework.organisation.models import Membership
+
+    made = [register(world, facts_reasons=text, request="取缔搅拌站", respondent_unit_ids=[world.county_housing.pk]
+                     if i == 0 else []).case for i, text in enumerate(PLANT)]
+    today = timezone.localdate()
+    assert {c.pk for c in hot_issues(world.supervisor, today=today)[0].cases} == {c.pk for c in made}
+    # the supervisor joins the unit complained about in the first case: it leaves the board at once
+    Membership.objects.create(user=world.supervisor, unit=world.county_housing, role="handler")
+    assert {c.pk for c in hot_issues(world.supervisor, today=today)[0].cases} == {c.pk for c in made[1:]}
 
 
 

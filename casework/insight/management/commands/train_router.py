@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, jurisdiction=None, if_needed=False, no_evaluate=False, no_progress=False, **options):
-        if jurisdiction:
+        if jurisdiction is not None:
             found = Jurisdiction.objects.filter(code=jurisdiction).first()
             if found is None:
                 raise CommandError(f"没有代码为 {jurisdiction} 的行政区域")
