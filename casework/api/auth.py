@@ -2,6 +2,9 @@
 
 from ninja.security import HttpBearer
 
+from casework.cases.access import preload_scope
+from casework.organisation.models import Membership
+
 from .models import ApiToken, token_digest
 
 
@@ -11,8 +14,21 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token or len(token) > 200:
             return None
+        digest = token_digest(token)
+        # The user and their memberships (with units and jurisdictions: the scope every handler
+        # needs) in one query; a user with no membership in an active unit takes a second.
+        memberships = list(
+            Membership.objects.filter(
+                user__api_tokens__digest=digest, user__api_tokens__revoked_at__isnull=True, user__is_active=True,
+                unit__is_active=True,
+            ).select_related("user", "unit__jurisdiction")
+        )
+        if memberships:
+            user = memberships[0].user
+            preload_scope(user, memberships)
+            return user
         row = (
-            ApiToken.objects.filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
             .select_related("user")
             .first()
         )

@@ -53,15 +53,34 @@ class StaffScope:
     def of(cls, user) -> "StaffScope | None":
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return None
+        preloaded = user.__dict__.get(PRELOADED)
+        if preloaded is not None and preloaded.user_id == user.pk:
+            return preloaded
+        return cls.from_memberships(
+            user, Membership.objects.filter(user=user, unit__is_active=True).select_related("unit__jurisdiction")
+        )
+
+    @classmethod
+    def from_memberships(cls, user, memberships) -> "StaffScope":
+        """From the user's memberships in active units, each with its unit and the unit's jurisdiction."""
         roles: dict[int, set[Role]] = {}
         paths: list[str] = []
         rows = {}
-        for m in Membership.objects.filter(user=user, unit__is_active=True).select_related("unit__jurisdiction"):
+        for m in memberships:
             roles.setdefault(m.unit_id, set()).add(Role(m.role))
             rows[m.unit_id] = m.unit
             if m.role == Role.SUPERVISOR:
                 paths.append(m.unit.jurisdiction.path)
         return cls(user.pk, frozenset(roles), {u: frozenset(r) for u, r in roles.items()}, tuple(paths), rows)
+
+
+# Where a request's authentication, having loaded the memberships with the user in the same
+# query (api.auth), leaves the scope for StaffScope.of: the user object lives as long as the request.
+PRELOADED = "_casework_scope"
+
+
+def preload_scope(user, memberships) -> None:
+    user.__dict__[PRELOADED] = StaffScope.from_memberships(user, memberships)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:

@@ -143,7 +143,7 @@ def test_register_answer_withholds_identity_from_a_reader_whose_unit_is_complain
 
 # One registration through the API, token to commit. The bound is what the code reaches now: a
 # change that adds a statement to every registration has to raise it here, on purpose.
-REGISTER_STATEMENTS = 15
+REGISTER_STATEMENTS = 14
 
 
 def test_one_registration_through_the_api_takes_a_bounded_number_of_statements(world, api_as):
@@ -157,3 +157,32 @@ def test_one_registration_through_the_api_takes_a_bounded_number_of_statements(w
     assert r.status_code == 201, r.content
     statements = [q["sql"] for q in ctx.captured_queries]
     assert len(statements) <= REGISTER_STATEMENTS, "\n".join(statements)
+
+
+def test_a_token_acts_only_while_it_and_its_user_are_valid_and_sees_through_active_units_only(world, api_as):
+    """The token's user and memberships come in one query; revoked tokens, inactive users and
+    inactive units still count for nothing."""
+    from django.utils import timezone
+
+    from casework.api.models import ApiToken
+
+    case_id = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()["id"]
+    clerk = api_as("clerk_a")
+    assert clerk.get(f"{BASE}/cases/{case_id}").status_code == 200
+    outsider = api_as("outsider")  # no membership at all: authenticated, sees nothing
+    assert outsider.get(f"{BASE}/cases").json()["items"] == []
+    assert outsider.post(f"{BASE}/cases", body(world)).status_code == 403
+
+    world.town_a_office.is_active = False
+    world.town_a_office.save()
+    assert clerk.get(f"{BASE}/cases/{case_id}").status_code == 404  # the unit no longer counts
+    assert clerk.get(f"{BASE}/cases").json()["items"] == []
+    world.town_a_office.is_active = True
+    world.town_a_office.save()
+
+    ApiToken.objects.filter(user=world.clerk_a).update(revoked_at=timezone.now())
+    assert clerk.get(f"{BASE}/cases/{case_id}").status_code == 401
+    fresh = api_as("clerk_a")
+    world.clerk_a.is_active = False
+    world.clerk_a.save()
+    assert fresh.get(f"{BASE}/cases/{case_id}").status_code == 401
