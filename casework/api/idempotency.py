@@ -11,7 +11,7 @@ from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import Status
 
-from casework.cases.errors import CaseworkError
+from casework.cases.errors import CaseworkError, Conflict
 
 from .models import IdempotencyRecord
 
@@ -32,8 +32,20 @@ def _body(request) -> bytes:
         return urlencode(sorted(request.POST.lists()), doseq=True).encode()
 
 
+class _KeyTaken(Exception):
+    """Another request with this key committed first: undo what this one did."""
+
+
 def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
-    """Run ``run`` (returning status and a JSON-able body) at most once per key and user."""
+    """Run ``run`` (returning status and a JSON-able body) at most once per key and user.
+
+    The action runs first and its answer is recorded last, in the same transaction, with one
+    ``INSERT ... ON CONFLICT DO NOTHING``: where a record for the key already exists (or is being
+    committed: the unique index makes the insert wait for that transaction) nothing of this
+    request is kept and the first answer is the answer. A refused action leaves no record,
+    unless the key already had one: then that first answer is given (a retried recusal no longer
+    sees its case, a retried forward finds the case forwarded).
+    """
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return Status(*run())
@@ -41,30 +53,33 @@ def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
     if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         raise CaseworkError("invalid", f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个字符，不含 NUL", "Idempotency-Key")
     digest = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), _body(request))).hexdigest()
-    with transaction.atomic():
-        record_id = _claim(request.auth, key, digest)
-        if record_id is None:
-            # Another request with this key committed first (or was committing: the
-            # unique index made us wait for it). Its answer is the answer.
-            record = IdempotencyRecord.objects.get(user=request.auth, key=key)
-            if record.request_digest != digest:
-                raise IdempotencyMismatch() from None
-            return Status(record.status, None if record.status == 204 else record.response)
-        status, body = run()
-        IdempotencyRecord.objects.filter(pk=record_id).update(status=status, response={} if body is None else body)
-        return Status(status, body)
+    try:
+        with transaction.atomic():
+            status, body = run()
+            if _record(request.auth, key, digest, status, body):
+                return Status(status, body)
+            raise _KeyTaken()
+    except (_KeyTaken, CaseworkError) as e:
+        record = IdempotencyRecord.objects.filter(user=request.auth, key=key).first()
+        if record is None:
+            if isinstance(e, _KeyTaken):  # seen taken, then gone: nothing of this request was kept
+                raise Conflict("该 Idempotency-Key 的请求状态已变化，请重试", "idempotency_retry") from None
+            raise
+    if record.request_digest != digest:
+        raise IdempotencyMismatch() from None
+    return Status(record.status, None if record.status == 204 else record.response)
 
 
-def _claim(user, key: str, digest: str) -> int | None:
-    """Insert the key's record and return its id, or None if the key is taken.
+def _record(user, key: str, digest: str, status: int, body) -> bool:
+    """Insert the key's record with the answer; False if the key is taken.
 
     One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+): no
     savepoint around an insert that may fail. A concurrent request holding the same key
-    makes it wait until that transaction ends, as the unique index always did.
+    makes it wait until that transaction ends.
     """
     fields = {f.name: f for f in IdempotencyRecord._meta.concrete_fields}
-    values = {"user": user.pk, "key": key, "request_digest": digest, "status": 0, "response": {},
-              "created_at": timezone.now()}
+    values = {"user": user.pk, "key": key, "request_digest": digest, "status": status,
+              "response": {} if body is None else body, "created_at": timezone.now()}
     qn = connection.ops.quote_name
     columns = ", ".join(qn(fields[name].column) for name in values)
     params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
@@ -75,5 +90,4 @@ def _claim(user, key: str, digest: str) -> int | None:
             f"RETURNING {qn(IdempotencyRecord._meta.pk.column)}",
             params,
         )
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return cursor.fetchone() is not None

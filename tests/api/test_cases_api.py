@@ -143,7 +143,7 @@ def test_register_answer_withholds_identity_from_a_reader_whose_unit_is_complain
 
 # One registration through the API, token to commit. The bound is what the code reaches now: a
 # change that adds a statement to every registration has to raise it here, on purpose.
-REGISTER_STATEMENTS = 14
+REGISTER_STATEMENTS = 13
 
 
 def test_one_registration_through_the_api_takes_a_bounded_number_of_statements(world, api_as):
@@ -186,3 +186,23 @@ def test_a_token_acts_only_while_it_and_its_user_are_valid_and_sees_through_acti
     world.clerk_a.is_active = False
     world.clerk_a.save()
     assert fresh.get(f"{BASE}/cases/{case_id}").status_code == 401
+
+
+def test_a_retried_action_gets_the_first_answer_and_changes_nothing_more(world, api_as):
+    """The action runs before its answer is recorded; on a retry the key's first answer wins and
+    whatever the retry did is rolled back (here: the case is no longer in the state to forward)."""
+    from casework.api.models import IdempotencyRecord
+    from casework.cases.models import CaseNumberCounter
+
+    clerk = api_as("clerk_a")
+    case_id = clerk.post(f"{BASE}/cases", body(world), key="reg").json()["id"]
+    forward = {"to_unit_id": world.county_housing.pk, "note": "请住建局办理"}
+    first = clerk.post(f"{BASE}/cases/{case_id}/forward", forward, key="fwd")
+    events = Event.objects.count()
+    again = clerk.post(f"{BASE}/cases/{case_id}/forward", forward, key="fwd")
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert Event.objects.count() == events
+    retried = clerk.post(f"{BASE}/cases", body(world), key="reg")  # runs, then finds the key taken: undone
+    assert retried.status_code == 201 and retried.json()["id"] == case_id
+    assert Case.objects.count() == 1 and CaseNumberCounter.objects.get().last == 1  # no number used up
+    assert IdempotencyRecord.objects.count() == 2
