@@ -103,6 +103,7 @@ def main(argv=None) -> int:
         print(f"least: {best[0] / a.n * 1000:.1f} ms Django CPU + {best[1] / a.n * 1000:.1f} ms PostgreSQL CPU "
               f"per registration")
     if prof:
+        prof.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/register.prof"))
         pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     connection.close()
