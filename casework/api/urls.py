@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .insight import insight
 from .v1 import reference, router
 
 api = NinjaAPI(
@@ -20,3 +21,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/", router)
 api.add_router("/v1/", reference)
+api.add_router("/v1/", insight)
