@@ -407,3 +407,18 @@ def test_evaluate_router_measures_on_a_csv_and_refuses_a_bad_file(world, tmp_pat
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("evaluate_router", "--csv", str(tmp_path / "missing.csv"))
     assert RouterModel.objects.get().version == 1
+
+
+def test_the_merge_action_refuses_a_target_about_the_actors_own_unit_xinfang_art_30_3(world):
+    """The same rule in the action, for every caller (UI form, API)."""
+    from casework.cases.actions import case_merge
+    from casework.cases.errors import NotFound
+    from casework.organisation.models import Membership
+
+    about_bureau = register(world, respondent_unit_ids=[world.county_bureau.pk]).case
+    Membership.objects.create(user=world.supervisor, unit=world.county_bureau, role="intake_clerk")
+    new = register(world, by="supervisor", unit="county_bureau").case
+    with pytest.raises(NotFound):
+        case_merge(world.supervisor, case_id=new.pk, into_case_id=about_bureau.pk)
+    new.refresh_from_db()
+    assert new.merged_into_id is None and new.state == "registered"

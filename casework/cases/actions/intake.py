@@ -15,9 +15,9 @@ from casework.audit.chain import event_append
 from casework.audit.models import Event
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
-from ..access import StaffScope, case_get, scope_of
+from ..access import StaffScope, case_get, disclosure, scope_of
 from ..actors import ActorKind, as_actor
-from ..errors import Conflict, Forbidden, InvalidInput
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import (
     Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
 )
@@ -276,6 +276,8 @@ def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = Non
         if into_case_id == case.pk:
             raise InvalidInput("不能并入本案", "into_case_id")
         target = case_get(actor, case_id=into_case_id)
+        if not disclosure(actor, target).materials:  # the unit complained about does not act on it (Art 30 ¶3)
+            raise NotFound()
         if State(target.state) not in OPEN or target.merged_into_id:
             raise InvalidInput(f"{target.number} 已办结，不能并入", "into_case_id")
         case_transition(
