@@ -268,7 +268,7 @@ class Router:
 
     # -- training
     def fit(self, texts: Sequence[str | None], titles: Sequence[str | None] | None, labels: Sequence[str | None],
-            *, progress: bool | Callable[[str], None] = False, n_jobs: int = 1) -> Router:
+            *, progress: bool | str | Callable[[str], None] = False, n_jobs: int = 1) -> Router:
         """Train on (text, title, label) rows; returns self. See the module doc for bad input."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -471,14 +471,15 @@ class Router:
         return model
 
 
-def _progress(progress: bool | Callable[[str], None], total: int) -> Callable[[str], None]:
+def _progress(progress: bool | str | Callable[[str], None], total: int) -> Callable[[str], None]:
+    """A step callback: the caller's, a progress bar (``True``, or its title as a string), or nothing."""
     if callable(progress):
         return progress
     if not progress:
         return lambda _msg: None
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc="训练分类模型", unit="步")
+    bar = tqdm(total=total, desc=progress if isinstance(progress, str) else "训练分类模型", unit="步")
 
     def step(msg: str) -> None:
         bar.set_postfix_str(msg, refresh=False)

@@ -128,7 +128,7 @@ def _holdout_split(labels: list[str], seed: int = 0) -> tuple[list[int], list[in
 
 def router_train(
     jurisdiction: Jurisdiction, *, by=None, evaluate_holdout: bool = True,
-    progress: bool | Callable[[str], None] = False, n_jobs: int = 2,
+    progress: bool | str | Callable[[str], None] = False, n_jobs: int = 2,
 ) -> RouterModel:
     """Train a new version for ``jurisdiction``'s subtree; ``TrainingDataError`` keeps the old one in use.
 
@@ -148,13 +148,14 @@ def router_train(
             pick = lambda xs, idx: [xs[i] for i in idx]  # noqa: E731
             try:
                 trial = Router().fit(pick(rows.texts, tr), pick(rows.titles, tr), pick(rows.labels, tr), n_jobs=n_jobs,
-                                     progress=progress)
+                                     progress=f"{jurisdiction.name}：评估（留出 20%）" if progress is True else progress)
             except TrainingDataError:
                 trial = None  # the full set may still be enough: it decides below
             if trial is not None:
                 metrics = {"holdout": HOLDOUT, **evaluate(trial, pick(rows.titles, te), pick(rows.texts, te),
                                                           pick(rows.labels, te))}
-        router = Router().fit(rows.texts, rows.titles, rows.labels, n_jobs=n_jobs, progress=progress)
+        router = Router().fit(rows.texts, rows.titles, rows.labels, n_jobs=n_jobs,
+                              progress=f"{jurisdiction.name}：训练（{len(rows.ids)} 件）" if progress is True else progress)
     rare_warnings = [str(w.message) for w in caught if issubclass(w.category, RareCategoryWarning)]
     blob = router.to_bytes()
     last_id = max(rows.ids)
