@@ -35,3 +35,25 @@ class ScheduleDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_working_day else '休息'} {self.name}"
+
+
+class ScheduleVersion(models.Model):
+    """One row whose ``token`` becomes a new random value whenever the schedule changes.
+
+    Database triggers (migration 0002) set it in the same statement and transaction as every
+    insert, update or delete of ``ScheduleDay`` or ``ScheduleYear`` (and every TRUNCATE on
+    PostgreSQL), whoever makes the change: the admin, ``import_holidays``, ``seed_holidays``, SQL
+    typed in a shell. ``current_calendar()`` reads this one row by primary key to decide whether
+    its per-process calendar is still current. A random token rather than a counter: a change
+    rolled back (a test, a failed import) and then another change can never bring back a value
+    some process has cached.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=36)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排版本"
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,8 +1,10 @@
 """The calendar the rest of Casework counts with.
 
-``current_calendar()`` builds a ``HolidayCalendar`` from the database and
-keeps it per process until the schedule changes; the check costs one small
-aggregate query.
+``current_calendar()`` builds a ``HolidayCalendar`` from the database and keeps it per process
+until the schedule changes. Every action asks, so the check is one primary-key read of
+``ScheduleVersion``, whose token database triggers replace in the same transaction as any change
+to the schedule tables (migration 0002): an import or an admin edit in another process is seen
+by the next calculation here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import connection, transaction
 
 from casework.rules.calendar import Counting, HolidayCalendar, package_schedule
 
-from .models import ScheduleDay, ScheduleYear
+from .models import ScheduleDay, ScheduleVersion, ScheduleYear
 
 _cache: dict[str, object] = {"key": None, "calendar": None}
 
@@ -27,22 +29,20 @@ def counting() -> Counting:
     )
 
 
-def _fingerprint() -> tuple:
-    """How many days and years are stored and when each table last changed, in one query
-    (every action asks, through ``current_calendar()``)."""
-    qn = connection.ops.quote_name
-    day, year = qn(ScheduleDay._meta.db_table), qn(ScheduleYear._meta.db_table)
+def _version() -> str | None:
+    """The schedule's current token (None if the row is gone, e.g. after a test's flush)."""
+    table = connection.ops.quote_name(ScheduleVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {day}), (SELECT MAX({qn('updated_at')}) FROM {day}), "
-            f"(SELECT COUNT(*) FROM {year}), (SELECT MAX({qn('entered_at')}) FROM {year})"
-        )
-        return tuple(cursor.fetchone())
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def current_calendar() -> HolidayCalendar:
-    key = _fingerprint()
-    if _cache["key"] != key:
+    key = _version()
+    if key is None or _cache["key"] != key:
+        # The token is read before the rows: a change committed in between makes the next check
+        # rebuild again, never keeps a stale calendar.
         rows = ScheduleDay.objects.values_list("day", "is_working_day")
         known = ScheduleYear.objects.values_list("year", flat=True)
         calendar = HolidayCalendar.from_schedule(list(rows), list(known))
