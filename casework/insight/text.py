@@ -135,6 +135,18 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
+def _ngrams_at(cp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram starting at each position as a key, and whether it holds no separator (code point 0)."""
+    m = len(cp)
+    key = cp[: m - n + 1].copy()
+    ok = key != 0
+    for k in range(1, n):
+        nxt = cp[k : m - n + 1 + k]
+        key = (key << _BITS) | nxt
+        ok &= nxt != 0
+    return key, ok
+
+
 def ngram_keys(cp: np.ndarray, ns: Sequence[int] = (1, 2, 3)) -> np.ndarray:
     """Every n-gram (n in ``ns``, each n <= 3) of a code-point array as one uint64 key.
 
@@ -142,19 +154,12 @@ def ngram_keys(cp: np.ndarray, ns: Sequence[int] = (1, 2, 3)) -> np.ndarray:
     texts can be processed in one concatenated array.
     """
     out = []
-    m = len(cp)
     for n in ns:
         if not 1 <= n <= 3:
             raise ValueError("n-gram orders must be 1, 2 or 3")
-        if m < n:
-            continue
-        key = cp[: m - n + 1].copy()
-        ok = key != 0
-        for k in range(1, n):
-            nxt = cp[k : m - n + 1 + k]
-            key = (key << _BITS) | nxt
-            ok &= nxt != 0
-        out.append(key[ok])
+        if len(cp) >= n:
+            key, ok = _ngrams_at(cp, n)
+            out.append(key[ok])
     if not out:
         return np.empty(0, dtype=np.uint64)
     return np.concatenate(out)
@@ -173,19 +178,12 @@ def _batch_keys(texts: Sequence[str], ns: Sequence[int]) -> tuple[np.ndarray, np
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     starts[1:] = np.cumsum([len(t) + 1 for t in texts])
     docs, keys = [], []
-    m = len(cp)
     pos_doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(starts))
     for n in ns:
-        if m < n:
-            continue
-        key = cp[: m - n + 1].copy()
-        ok = key != 0
-        for k in range(1, n):
-            nxt = cp[k : m - n + 1 + k]
-            key = (key << _BITS) | nxt
-            ok &= nxt != 0
-        keys.append(key[ok])
-        docs.append(pos_doc[: m - n + 1][ok])
+        if len(cp) >= n:
+            key, ok = _ngrams_at(cp, n)
+            keys.append(key[ok])
+            docs.append(pos_doc[: len(key)][ok])
     if not keys:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
     return np.concatenate(docs), np.concatenate(keys)

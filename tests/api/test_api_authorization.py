@@ -25,10 +25,7 @@ the end), is in 甲镇 and names 东县公安局 as the unit complained about.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -38,6 +35,7 @@ from casework.api.models import ApiToken, IdempotencyRecord
 from casework.audit.models import Event
 from casework.cases.actions import PersonData, case_accept, case_forward, case_register, case_reply
 from casework.cases.models import Case, CaseUnit, Recusal
+import tests.conftest as root_conftest
 
 BASE = "/api/v1"
 
@@ -137,16 +135,6 @@ def expected(actor: str, action: str, state: str) -> int:
 # -- the world and the cases, once per module ------------------------------------------------------
 
 
-def _root_conftest():
-    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
-    name = "casework_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 class Built:
     def __init__(self, world, cases: dict[str, Case], tokens: dict[str, str]):
@@ -175,7 +163,7 @@ def built(django_db_setup, django_db_blocker):
     """Built once, inside a transaction rolled back after the module; each test runs in a savepoint (``db``)."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            world = _root_conftest().world.__wrapped__(None)
+            world = root_conftest.world.__wrapped__(None)
             u, w = world.units, world.users
             clerk, handler = w["clerk_a"], w["handler_a"]
 

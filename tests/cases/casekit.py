@@ -22,9 +22,6 @@ The path every built case takes (units from tests/conftest.py):
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
 from django.forms.models import model_to_dict
 
@@ -45,20 +42,9 @@ from casework.cases.actions import (
 from casework.cases.actors import Actor
 from casework.cases.models import Attachment, Case, CaseParty, CaseUnit, Person, Recusal
 from casework.rules.lifecycle import State
+import tests.conftest as _root
 
 
-def _load_root_conftest():
-    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
-    name = "casework_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_root = _load_root_conftest()
 register = _root.register
 World = _root.World
 build_world = _root.world.__wrapped__  # the body of the shared ``world`` fixture, for module-scoped data

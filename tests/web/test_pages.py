@@ -7,28 +7,12 @@ never sees the complainant's identity or the complaint (信访工作条例 Art 3
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
 from casework.cases.actions import PersonData
+from tests.conftest import register
 
-
-def _root_conftest():
-    """tests/conftest.py under its own module name (every conftest.py is called ``conftest``)."""
-    name = "casework_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent.parent / "conftest.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-register = _root_conftest().register
 
 COMPLAINANT = PersonData(name="欧阳明月", address="甲镇杏花村十一组88号", phone="13912345678")
 REQUEST = "请求查处县信访局推诿扯皮、拒不登记的问题"
