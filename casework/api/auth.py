@@ -1,9 +1,13 @@
 """Bearer tokens: ``Authorization: Bearer cw_...`` acts as the token's staff user."""
 
+from functools import lru_cache
+
+from django.contrib.auth import get_user_model
+from django.db import connection
 from ninja.security import HttpBearer
 
 from casework.cases.access import preload_scope
-from casework.organisation.models import Membership
+from casework.organisation.models import Jurisdiction, Membership, Unit
 
 from .models import ApiToken, token_digest
 
@@ -15,14 +19,7 @@ class TokenAuth(HttpBearer):
         if not token or len(token) > 200:
             return None
         digest = token_digest(token)
-        # The user and their memberships (with units and jurisdictions: the scope every handler
-        # needs) in one query; a user with no membership in an active unit takes a second.
-        memberships = list(
-            Membership.objects.filter(
-                user__api_tokens__digest=digest, user__api_tokens__revoked_at__isnull=True, user__is_active=True,
-                unit__is_active=True,
-            ).select_related("user", "unit__jurisdiction")
-        )
+        memberships = token_memberships(digest)
         if memberships:
             user = memberships[0].user
             preload_scope(user, memberships)
@@ -33,3 +30,61 @@ class TokenAuth(HttpBearer):
             .first()
         )
         return row.user if row else None
+
+
+def token_memberships(digest: str) -> list[Membership]:
+    """The memberships in active units of the active user holding this unrevoked token, each with its
+    user, unit and the unit's jurisdiction (one user object shared by all): the scope every handler needs.
+
+    What ``Membership.objects.filter(user__api_tokens__digest=..., ...).select_related("user",
+    "unit__jurisdiction")`` loads, as one statement written once per process: on every API request the
+    ORM spent about 2 ms composing that query and its objects, several times what the database takes.
+    An empty list: no such token, or its user belongs to no active unit.
+    """
+    sql, parts = _membership_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        rows = cursor.fetchall()
+    memberships, user, units = [], None, {}
+    for row in rows:
+        objs = {}
+        at = 0
+        for model, names in parts:
+            objs[model] = model.from_db(connection.alias, names, row[at: at + len(names)])
+            at += len(names)
+        user = user or objs[_user_model()]
+        unit = units.setdefault(objs[Unit].pk, objs[Unit])
+        unit._state.fields_cache["jurisdiction"] = objs[Jurisdiction]
+        m = objs[Membership]
+        m._state.fields_cache["user"] = user
+        m._state.fields_cache["unit"] = unit
+        memberships.append(m)
+    return memberships
+
+
+def _user_model():
+    return get_user_model()
+
+
+@lru_cache(maxsize=4)
+def _membership_statement(vendor: str):
+    qn = connection.ops.quote_name
+    User = _user_model()
+    aliases = {Membership: "m", User: "u", Unit: "n", Jurisdiction: "j"}
+    parts = [(model, [f.attname for f in model._meta.concrete_fields]) for model in aliases]
+    columns = ", ".join(
+        f"{alias}.{qn(f.column)}" for model, alias in aliases.items() for f in model._meta.concrete_fields
+    )
+    m, t = Membership._meta, ApiToken._meta
+    col = lambda model, name: qn(model._meta.get_field(name).column)  # noqa: E731
+    sql = (
+        f"SELECT {columns} FROM {qn(t.db_table)} t "
+        f"JOIN {qn(User._meta.db_table)} u ON u.{qn(User._meta.pk.column)} = t.{col(ApiToken, 'user')} "
+        f"JOIN {qn(m.db_table)} m ON m.{col(Membership, 'user')} = u.{qn(User._meta.pk.column)} "
+        f"JOIN {qn(Unit._meta.db_table)} n ON n.{qn(Unit._meta.pk.column)} = m.{col(Membership, 'unit')} "
+        f"JOIN {qn(Jurisdiction._meta.db_table)} j ON j.{qn(Jurisdiction._meta.pk.column)} = n.{col(Unit, 'jurisdiction')} "
+        f"WHERE t.{col(ApiToken, 'digest')} = %s AND t.{col(ApiToken, 'revoked_at')} IS NULL "
+        f"AND u.{col(User, 'is_active')} AND n.{col(Unit, 'is_active')} "
+        f"ORDER BY m.{qn(m.pk.column)}"
+    )
+    return sql, parts

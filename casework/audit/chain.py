@@ -11,6 +11,8 @@ from typing import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from casework.rows import insert_row
+
 from .models import Event, EventChain
 
 GENESIS = "0" * 64
@@ -58,11 +60,12 @@ def event_append(
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
         prev_hash=prev, dispute_id=dispute_id,
     )
-    event = Event.objects.create(
+    event = Event(
         jurisdiction_id=jurisdiction_id, seq=seq, case_id=case_id, dispute_id=dispute_id, verb=verb, actor_id=actor_id,
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
         prev_hash=prev, hash=digest,
     )
+    insert_row(event)
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(

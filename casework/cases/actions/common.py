@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from casework.organisation.models import Membership, Unit
+from casework.rows import insert_row
 from casework.rules.lifecycle import Role
 
 from ..access import case_get
@@ -75,9 +76,8 @@ def link_unit(case: Case, unit: Unit, relation: str) -> None:
     One ``INSERT ... ON CONFLICT DO NOTHING`` (the unique constraint on case, unit, relation),
     where get_or_create took a SELECT, a savepoint, the INSERT and its release.
     """
-    CaseUnit.objects.bulk_create(
-        [CaseUnit(case=case, unit=unit, relation=relation, jurisdiction_id=case.jurisdiction_id)], ignore_conflicts=True
-    )
+    insert_row(CaseUnit(case=case, unit=unit, relation=relation, jurisdiction_id=case.jurisdiction_id),
+               ignore_conflict_on=("case", "unit", "relation"))
 
 
 def holds_role(user_id, unit: Unit, role: Role) -> bool:
