@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 @lru_cache(maxsize=64)
 def _statement(model: type[models.Model], vendor: str, conflict_target: tuple[str, ...] | None,
                with_pk: bool) -> tuple[str, tuple[models.Field, ...]]:
-    qn = connection.ops.quote_name
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     pk = model._meta.pk
     fields = tuple(f for f in model._meta.concrete_fields if with_pk or f is not pk)
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
@@ -41,6 +41,7 @@ def insert_row(obj: models.Model, *, ignore_conflict_on: tuple[str, ...] | None 
     as it is (``ON CONFLICT (...) DO NOTHING``) and False is returned. Runs on the default
     database, inside whatever transaction the caller has open.
     """
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the django.db.connection proxy looks it up
     model = type(obj)
     with_pk = obj.pk is not None
     sql, fields = _statement(model, connection.vendor, ignore_conflict_on, with_pk)

@@ -24,7 +24,7 @@ from casework.rules.lifecycle import State
 
 from . import schemas as S
 from .idempotency import idempotent
-from .present import case_out, cases_out, registered_out
+from .present import case_out, cases_out, registered_out, shaped
 
 router = Router(tags=["cases"])
 ERRORS = {400: S.ErrorOut, 401: S.ErrorOut, 403: S.ErrorOut, 404: S.ErrorOut, 409: S.ErrorOut, 422: S.ErrorOut}
@@ -48,7 +48,8 @@ def register(request, body: S.RegisterIn):
         )
         return 201, registered_out(actor, r)
 
-    return idempotent(request, run)
+    answer = idempotent(request, run)
+    return shaped(request, answer.status_code, answer.value)
 
 
 class CaseFilters(S.NoNul):
@@ -93,7 +94,8 @@ def list_cases(request, f: Query[CaseFilters]):
     page = list(qs.order_by("-pk")[: f.limit + 1])
     more = len(page) > f.limit
     page = page[: f.limit]
-    return {"items": cases_out(request.auth, page), "next_cursor": _encode_cursor(page[-1].pk) if more else None}
+    return shaped(request, 200, {"items": cases_out(request.auth, page),
+                                 "next_cursor": _encode_cursor(page[-1].pk) if more else None})
 
 
 def _encode_cursor(pk: int) -> str:
