@@ -3,7 +3,7 @@
 Clients register cases through ``POST /api/v1/cases``, each with its own
 ``Idempotency-Key``; on a connection error, a time-out or a 5xx they send the same
 request with the same key again (bounded in count and time) until it is acknowledged
-with 201. Meanwhile the production server (gunicorn gthread, the flags of
+with 201. Meanwhile the production server (gunicorn, sync workers, the flags of
 scripts/serve-production.sh, DJANGO_DEBUG=0, 127.0.0.1 only) is killed with SIGKILL,
 master and workers together, ``--kills`` times (default 3), and started again.
 
@@ -53,7 +53,7 @@ def parse_args(argv=None):
                    "next kill, and after the last restart")
     p.add_argument("--kills", type=int, default=3)
     p.add_argument("--workers", type=int)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (> 1: gthread)")
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args(argv)
     a.clients = a.clients or (8 if a.quick else 16)
@@ -189,8 +189,8 @@ def main(argv=None) -> int:
     server = None
     try:
         print(f"bench/crash.py{' --quick' if args.quick else ''}: {args.clients} clients; {args.kills} × SIGKILL of "
-              f"gunicorn (master and workers) with {args.serve:.0f} s of load around each; gthread {args.workers} workers × "
-              f"{args.threads} threads, 127.0.0.1 only", flush=True)
+              f"gunicorn (master and workers) with {args.serve:.0f} s of load around each; {args.workers} "
+              f"{'sync workers' if args.threads <= 1 else f'gthread workers × {args.threads} threads'}, 127.0.0.1 only", flush=True)
         env = C.casework_env(DB, tmp)
         template = C.migrated_template(lambda db: C.casework_env(db, tmp))
         C.recreate_database(DB, template=template)  # migrated and seeded: a copy of the cached template

@@ -11,13 +11,13 @@ One run, three servers, the same client load against each, one after the other:
 3. **django-helpdesk** 2.6.1 from PyPI in its own venv (``benchlib/helpdesk.py``):
    ``POST /helpdesk/api/tickets/`` and ``GET /helpdesk/api/tickets/?page_size=20``.
 
-Each server: gunicorn, gthread, the flags of scripts/serve-production.sh, DJANGO_DEBUG=0,
+Each server: gunicorn, sync workers, the flags of scripts/serve-production.sh, DJANGO_DEBUG=0,
 on 127.0.0.1 and a free port; each database made anew (``casework_bench``,
 ``casework_bench_orm``, ``casework_bench_helpdesk``). The clients are threads with
 keep-alive connections; each run is bounded by ``--duration`` and ``--max-requests``.
 
     .venv/bin/python bench/load.py [--clients 32] [--duration 20] [--warmup 3] [--list-share 0.1]
-                                   [--workers N] [--threads 4] [--skip-orm] [--skip-helpdesk]
+                                   [--workers N] [--threads 1] [--skip-orm] [--skip-helpdesk]
 
 The last line is machine-readable:
 ``RESULT cases_per_s=<n> p99_ms=<n> orm_ratio=<x> helpdesk_ratio=<x>`` where p99 is over every
@@ -58,7 +58,7 @@ def parse_args(argv=None):
     p.add_argument("--max-requests", type=int, default=200_000, help="per server, warm-up included")
     p.add_argument("--list-share", type=float, default=0.1, help="share of requests that list cases")
     p.add_argument("--workers", type=int, default=C.default_workers(), help="gunicorn workers (default 2×cores+1)")
-    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (> 1: gthread)")
     p.add_argument("--townships", type=int, default=6)
     p.add_argument("--clerks-per-township", type=int, default=2)
     p.add_argument("--skip-orm", action="store_true")
@@ -124,8 +124,8 @@ def main(argv=None) -> int:
     C.ensure_postgres()
     tmp = Path(tempfile.mkdtemp(prefix="casework-load-"))
     cores = os.cpu_count()
-    print(f"bench/load.py: {cores} cores, load average {os.getloadavg()[0]:.2f} before the run; gunicorn gthread "
-          f"{args.workers} workers × {args.threads} threads; {args.clients} clients; "
+    print(f"bench/load.py: {cores} cores, load average {os.getloadavg()[0]:.2f} before the run; gunicorn "
+          f"{args.workers} {'sync workers' if args.threads <= 1 else f'gthread workers × {args.threads} threads'}; {args.clients} clients; "
           f"{args.list_share:.0%} of requests list, the rest create", flush=True)
     try:
         # -- the Casework database: fresh, migrated, an organisation with tokens ----------------

