@@ -1,6 +1,8 @@
 """Benchmark: cases registered per second through the JSON API, on PostgreSQL, with the production server.
 
-One run, three servers, the same client load against each, one after the other:
+One run, three servers, the same client load against each: Casework and the bare ORM up together
+and loaded in turns (``--rounds``, so that both meet the same drift in what else the machine does),
+then django-helpdesk:
 
 1. **Casework, full stack**: ``POST /api/v1/cases`` with an ``Idempotency-Key`` (token
    authentication, the scope check, validation, case number, parties, unit link, the
@@ -14,10 +16,11 @@ One run, three servers, the same client load against each, one after the other:
 Each server: gunicorn, sync workers, the flags of scripts/serve-production.sh, DJANGO_DEBUG=0,
 on 127.0.0.1 and a free port; each database made anew (``casework_bench``,
 ``casework_bench_orm``, ``casework_bench_helpdesk``). The clients are threads with
-keep-alive connections; each run is bounded by ``--duration`` and ``--max-requests``.
+keep-alive connections (sync workers answer ``Connection: close``: a new connection a request, as
+behind nginx); each run is bounded by ``--duration`` and ``--max-requests``.
 
     .venv/bin/python bench/load.py [--clients 32] [--duration 20] [--warmup 3] [--list-share 0.1]
-                                   [--workers N] [--threads 1] [--skip-orm] [--skip-helpdesk]
+                                   [--rounds 4] [--workers N] [--threads 1] [--skip-orm] [--skip-helpdesk]
 
 The last line is machine-readable:
 ``RESULT cases_per_s=<n> p99_ms=<n> orm_ratio=<x> helpdesk_ratio=<x>`` where p99 is over every
@@ -54,6 +57,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--duration", type=float, default=20.0, help="measured seconds per server")
+    p.add_argument("--rounds", type=int, default=4, help="turns in which Casework and the bare ORM alternate")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     p.add_argument("--max-requests", type=int, default=200_000, help="per server, warm-up included")
     p.add_argument("--list-share", type=float, default=0.1, help="share of requests that list cases")
@@ -65,8 +69,8 @@ def parse_args(argv=None):
     p.add_argument("--skip-helpdesk", action="store_true")
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args(argv)
-    if not (1 <= a.clients <= 512 and 0 < a.duration <= 3600 and 0 <= a.list_share <= 1):
-        p.error("clients 1..512, duration 0..3600 s, list-share 0..1")
+    if not (1 <= a.clients <= 512 and 0 < a.duration <= 3600 and 0 <= a.list_share <= 1 and 1 <= a.rounds <= 100):
+        p.error("clients 1..512, duration 0..3600 s, list-share 0..1, rounds 1..100")
     return a
 
 
@@ -112,11 +116,45 @@ def measure(server: C.Server, plan, args, label: str) -> C.LoadResult:
                             warmup=args.warmup, max_requests=args.max_requests, seed=args.seed)
     finally:
         server.stop()
+    report(server, result)
+    return result
+
+
+def measure_in_turns(runs: list[tuple[C.Server, object, str]], args) -> list[C.LoadResult]:
+    """The servers all up, loaded one at a time, in ``--rounds`` turns of duration/rounds seconds each.
+
+    What else the machine does drifts over a minute; in turns, each server meets the same drift,
+    so their ratio holds better than with one whole run after the other.
+    """
+    window = args.duration / args.rounds
+    parts: list[list[C.LoadResult]] = [[] for _ in runs]
+    try:
+        for server, _, _ in runs:
+            took = server.start()
+            C.log(f"   {server.name} up on 127.0.0.1:{server.port} in {took:.1f} s")
+        C.log(f"   {args.clients} clients, {args.rounds} turns of {window:.1f} s per server "
+              f"({args.warmup:.0f} s warm-up before the first, 1 s before the others)")
+        for turn in range(args.rounds):
+            for i, (server, plan, label) in enumerate(runs):
+                parts[i].append(C.run_load(label, server.port, plan, clients=args.clients, duration=window,
+                                           warmup=args.warmup if turn == 0 else 1.0,
+                                           max_requests=args.max_requests, seed=args.seed + turn))
+            C.log(f"   turn {turn + 1}/{args.rounds}: " + ", ".join(
+                f"{server.name} {parts[i][-1].rate('create'):.0f} cases/s" for i, (server, _, _) in enumerate(runs)))
+    finally:
+        for server, _, _ in runs:
+            server.stop()
+    results = [C.merged(label, p) for (_, _, label), p in zip(runs, parts)]
+    for (server, _, _), result in zip(runs, results):
+        report(server, result)
+    return results
+
+
+def report(server: C.Server, result: C.LoadResult) -> None:
     print(C.describe(result), flush=True)
     logged = server.errors_logged()
     if logged:
         print(f"   the server logged {len(logged)} error lines, e.g. {logged[0][:200]}")
-    return result
 
 
 def main(argv=None) -> int:
@@ -145,27 +183,29 @@ def main(argv=None) -> int:
         C.log(f"   {DB}: migrated, {len(clerks)} intake clerks in {args.townships} townships "
               f"({time.monotonic() - t0:.1f} s)")
 
+        # -- Casework and the bare-ORM ceiling, in turns ------------------------------------------
+        gunicorn = Path(sys.executable).parent / "gunicorn"
         port = C.free_port()
-        argv_cw = C.gunicorn_argv(Path(sys.executable).parent / "gunicorn", "config.wsgi:application", port,
-                                  workers=args.workers, threads=args.threads)
-        server = C.Server("casework", argv_cw, env, C.ROOT, port, tmp / "casework-gunicorn.log",
-                          "/api/v1/categories", C.json_headers(clerks[0].token))
-        full = measure(server, casework_plan(clerks, args.list_share), args, "Casework full stack")
-        cases_per_s = full.rate("create")
-        p99 = full.percentiles()["p99"]
-
-        # -- the bare-ORM ceiling -----------------------------------------------------------------
-        orm_ratio = float("nan")
+        argv_cw = C.gunicorn_argv(gunicorn, "config.wsgi:application", port, workers=args.workers,
+                                  threads=args.threads)
+        runs = [(C.Server("casework", argv_cw, env, C.ROOT, port, tmp / "casework-gunicorn.log",
+                          "/api/v1/categories", C.json_headers(clerks[0].token)),
+                 casework_plan(clerks, args.list_share), "Casework full stack")]
         if not args.skip_orm:
             env_orm = C.casework_env(DB_ORM, tmp, DJANGO_SETTINGS_MODULE="benchlib.bare_settings")
             port = C.free_port()
-            server = C.Server("bare ORM", C.gunicorn_argv(Path(sys.executable).parent / "gunicorn",
-                                                          "config.wsgi:application", port, workers=args.workers,
-                                                          threads=args.threads),
-                              env_orm, C.ROOT, port, tmp / "orm-gunicorn.log", "/bare/cases", C.json_headers())
-            bare = measure(server, bare_plan(clerks, args.list_share), args, "bare ORM ceiling (case + event insert)")
-            if bare.rate("create"):
-                orm_ratio = cases_per_s / bare.rate("create")
+            argv_orm = C.gunicorn_argv(gunicorn, "config.wsgi:application", port, workers=args.workers,
+                                       threads=args.threads)
+            runs.append((C.Server("bare ORM", argv_orm, env_orm, C.ROOT, port, tmp / "orm-gunicorn.log",
+                                  "/bare/cases", C.json_headers()),
+                         bare_plan(clerks, args.list_share), "bare ORM ceiling (case + event insert)"))
+        results = measure_in_turns(runs, args)
+        full = results[0]
+        cases_per_s = full.rate("create")
+        p99 = full.percentiles()["p99"]
+        orm_ratio = float("nan")
+        if not args.skip_orm and results[1].rate("create"):
+            orm_ratio = cases_per_s / results[1].rate("create")
 
         # -- django-helpdesk ----------------------------------------------------------------------
         helpdesk_ratio = float("nan")

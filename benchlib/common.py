@@ -436,6 +436,18 @@ class LoadResult:
         return {f"p{p}": pct(ms, p) for p in (50, 95, 99)} | {"max": ms[-1] if ms else float("nan")}
 
 
+def merged(name: str, parts: list[LoadResult]) -> LoadResult:
+    """Several measured windows of the same load as one result (durations add up)."""
+    out = LoadResult(name, sum(r.duration for r in parts))
+    for r in parts:
+        out.samples.extend(r.samples)
+        for k, v in r.failures.items():
+            out.failures[k] = out.failures.get(k, 0) + v
+        out.failure_examples.extend(r.failure_examples[: max(0, 6 - len(out.failure_examples))])
+        out.reconnects += r.reconnects
+    return out
+
+
 def pct(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     if not sorted_values:
