@@ -11,7 +11,7 @@ from typing import Iterator
 from django.db import transaction
 from django.utils import timezone
 
-from casework.rows import insert_row
+from casework.rows import Row, insert_rows
 
 from .models import Event, EventChain
 
@@ -65,14 +65,10 @@ def event_append(
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
         prev_hash=prev, hash=digest,
     )
-    insert_row(event)
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {qn(EventChain._meta.db_table)} SET {qn('length')} = %s, {qn('head_hash')} = %s "
-            f"WHERE {qn('jurisdiction_id')} = %s",
-            [seq, digest, jurisdiction_id],
-        )
+    advance = (f"UPDATE {qn(EventChain._meta.db_table)} SET {qn('length')} = %s, {qn('head_hash')} = %s "
+               f"WHERE {qn('jurisdiction_id')} = %s")
+    insert_rows([Row(event)], also=(advance, [seq, digest, jurisdiction_id]))  # PostgreSQL: one statement
     return event
 
 

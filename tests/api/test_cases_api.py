@@ -142,8 +142,9 @@ def test_register_answer_withholds_identity_from_a_reader_whose_unit_is_complain
 
 
 # One registration through the API, token to commit. The bound is what the code reaches now: a
-# change that adds a statement to every registration has to raise it here, on purpose.
-REGISTER_STATEMENTS = 13
+# change that adds a statement to every registration has to raise it here, on purpose. On
+# PostgreSQL the case's rows go in as one statement and the event with its chain head as another.
+REGISTER_STATEMENTS = {"postgresql": 9, "sqlite": 13}
 
 
 def test_one_registration_through_the_api_takes_a_bounded_number_of_statements(world, api_as):
@@ -156,7 +157,7 @@ def test_one_registration_through_the_api_takes_a_bounded_number_of_statements(w
         r = clerk.post(f"{BASE}/cases", body(world, request="另一件事"), key="second")
     assert r.status_code == 201, r.content
     statements = [q["sql"] for q in ctx.captured_queries]
-    assert len(statements) <= REGISTER_STATEMENTS, "\n".join(statements)
+    assert len(statements) <= REGISTER_STATEMENTS[connection.vendor], "\n".join(statements)
 
 
 def test_a_token_acts_only_while_it_and_its_user_are_valid_and_sees_through_active_units_only(world, api_as):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from casework.organisation.models import Membership, Unit
-from casework.rows import insert_row
+from casework.rows import Row, insert_row
 from casework.rules.lifecycle import Role
 
 from ..access import case_get
@@ -76,8 +76,14 @@ def link_unit(case: Case, unit: Unit, relation: str) -> None:
     One ``INSERT ... ON CONFLICT DO NOTHING`` (the unique constraint on case, unit, relation),
     where get_or_create took a SELECT, a savepoint, the INSERT and its release.
     """
-    insert_row(CaseUnit(case=case, unit=unit, relation=relation, jurisdiction_id=case.jurisdiction_id),
-               ignore_conflict_on=("case", "unit", "relation"))
+    row = unit_link_row(case, unit, relation)
+    insert_row(row.obj, ignore_conflict_on=row.ignore_conflict_on)
+
+
+def unit_link_row(case: Case, unit: Unit, relation: str, links: dict[str, int] | None = None) -> Row:
+    """The row that records the case passing through ``unit`` (a link already there stays)."""
+    return Row(CaseUnit(case=case, unit=unit, relation=relation, jurisdiction_id=case.jurisdiction_id),
+               links or {}, ignore_conflict_on=("case", "unit", "relation"))
 
 
 def holds_role(user_id, unit: Unit, role: Role) -> bool:

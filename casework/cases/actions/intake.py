@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from casework.audit.chain import event_append
 from casework.audit.models import Event
-from casework.rows import insert_row
+from casework.rows import Row, insert_rows
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
 from ..access import StaffScope, case_get, disclosure, scope_of
@@ -23,7 +23,9 @@ from ..models import (
     Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
 )
 from .clocks import case_refresh_clocks
-from .common import acting_on, access_code_digest, active_unit, link_unit, new_access_code, not_respondent, text
+from .common import (
+    acting_on, access_code_digest, active_unit, link_unit, new_access_code, not_respondent, text, unit_link_row,
+)
 from .transition import action_date, case_transition
 
 MAX_REPRESENTATIVES = 5  # 信访工作条例 Art 20 ¶3
@@ -125,24 +127,24 @@ def case_register(
     # Everything is checked: from here on only the database can fail, and then the caller's
     # transaction fails with it, so no savepoint of our own (two statements fewer).
     with transaction.atomic(savepoint=False):
-        # The people first: the counter's row lock, taken next, is held until commit, and
-        # registrations in the same jurisdiction queue on it, so it comes as late as it can.
-        persons = [Person(name=p.name, address=p.address, phone=p.phone) for p in people]
-        _insert_all(persons)
+        # The counter's row lock is held until commit, and registrations in the same jurisdiction
+        # queue on it: after it, the rows go in as one statement (PostgreSQL) and the event follows.
         number = f"{j.code}-{on.year}-{next_serial(j.pk, '', on.year):05d}"
         code = new_access_code()
         case.number, case.access_code_digest = number, access_code_digest(number, code)
-        insert_row(case)
-        data = {"number": number, "channel": channel, "received_on": on}
+        persons = [Person(name=p.name, address=p.address, phone=p.phone) for p in people]
         parties = [CaseParty(case=case, jurisdiction=j, person=p, role=role) for p in persons]
-        _insert_all(parties)
-        if respondent_units:  # a new case has no links yet: insert them, no diffing as .set() does
-            through = Case.respondent_units.through
-            through.objects.bulk_create([through(case_id=case.pk, unit_id=u.pk) for u in respondent_units])
-        if respondent_officials:
-            through = Case.respondent_officials.through
-            through.objects.bulk_create([through(case_id=case.pk, user_id=u) for u in respondent_officials])
-        link_unit(case, unit, CaseUnitRelation.REGISTERED)
+        at_case = len(persons)
+        rows = [Row(p) for p in persons] + [Row(case)]
+        rows += [Row(party, {"case": at_case, "person": i}) for i, party in enumerate(parties)]
+        # a new case has no links yet: insert them, no diffing as .set() does
+        through = Case.respondent_units.through
+        rows += [Row(through(unit_id=u.pk), {"case": at_case}) for u in respondent_units]
+        through = Case.respondent_officials.through
+        rows += [Row(through(user_id=u), {"case": at_case}) for u in respondent_officials]
+        rows.append(unit_link_row(case, unit, CaseUnitRelation.REGISTERED, links={"case": at_case}))
+        insert_rows(rows)
+        data = {"number": number, "channel": channel, "received_on": on}
         stored = [_store_attachment(case, f) for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
                      "attachments": stored})
@@ -155,14 +157,6 @@ def case_register(
 
 
 _NEW = CaseFacts(state=None)
-
-
-def _insert_all(objs: list) -> None:
-    """One row (nearly every registration) by the prepared single-row INSERT; a group's rows in one statement."""
-    if len(objs) == 1:
-        insert_row(objs[0])
-    else:
-        type(objs[0]).objects.bulk_create(objs)
 
 
 def _people(complainants: Sequence[PersonData]) -> list[PersonData]:
