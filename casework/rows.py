@@ -73,12 +73,14 @@ class Row:
     ignore_conflict_on: tuple[str, ...] | None = None
 
 
-def insert_rows(rows: list[Row], also: tuple[str, list] | None = None) -> None:
+def insert_rows(rows: list[Row], also: tuple[str, list] | None = None,
+                fetch: tuple[str, list] | None = None) -> tuple | None:
     """INSERT the rows in order, each link filled with the earlier row's new key, then run ``also``
-    (one more data-modifying statement, e.g. an UPDATE). Sets every primary key and link.
+    (one more data-modifying statement, e.g. an UPDATE) and ``fetch`` (a SELECT of one row, which may
+    lock it: ``FOR UPDATE``). Sets every primary key and link; returns the fetched row, or None.
 
-    On PostgreSQL: one statement. Elsewhere: one INSERT per row, then ``also``. A row skipped
-    for a conflict (``ignore_conflict_on``) keeps ``pk`` None; no later row may link to it.
+    On PostgreSQL: one statement. Elsewhere: one INSERT per row, then ``also``, then ``fetch``. A row
+    skipped for a conflict (``ignore_conflict_on``) keeps ``pk`` None; no later row may link to it.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
@@ -86,20 +88,25 @@ def insert_rows(rows: list[Row], also: tuple[str, list] | None = None) -> None:
             for name, at in row.links.items():
                 setattr(row.obj, name, rows[at].obj)  # the key and the cached object, as assigning does
             insert_row(row.obj, ignore_conflict_on=row.ignore_conflict_on)
-        if also is not None:
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if also is not None:
                 cursor.execute(*also)
-        return
+            if fetch is not None:
+                cursor.execute(*fetch)
+                return cursor.fetchone()
+        return None
     shape = tuple((type(r.obj), tuple(sorted(r.links.items())), r.ignore_conflict_on) for r in rows)
-    sql, fields_of = _chained_statement(shape, also[0] if also else None)
+    sql, fields_of = _chained_statement(shape, also[0] if also else None, fetch[0] if fetch else None)
     params = []
     for row, fields in zip(rows, fields_of):
         params += [f.get_db_prep_save(f.pre_save(row.obj, True), connection) for f in fields]
-    if also is not None:
-        params += list(also[1])
+    for extra in (also, fetch):
+        if extra is not None:
+            params += list(extra[1])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        keys = cursor.fetchone()
+        result = cursor.fetchone()
+    keys, fetched = result[: len(rows)], result[len(rows):]
     for row, key in zip(rows, keys):
         if key is not None:
             row.obj.pk = key
@@ -107,13 +114,17 @@ def insert_rows(rows: list[Row], also: tuple[str, list] | None = None) -> None:
     for row in rows:
         for name, at in row.links.items():
             setattr(row.obj, name, rows[at].obj)
+    if fetch is None or fetched[0] is None:  # "found": true, or NULL when the SELECT found no row
+        return None
+    return tuple(fetched[1:])
 
 
 @lru_cache(maxsize=64)
-def _chained_statement(shape, also_sql: str | None) -> tuple[str, list[tuple[models.Field, ...]]]:
+def _chained_statement(shape, also_sql: str | None,
+                       fetch_sql: str | None) -> tuple[str, list[tuple[models.Field, ...]]]:
     """``WITH r0 AS (INSERT ... RETURNING pk), r1 AS (INSERT ... VALUES (..., (SELECT pk FROM r0), ...)
-    RETURNING pk), ... [, also AS (<also>)] SELECT (SELECT pk FROM r0), (SELECT pk FROM r1), ...``: the
-    statements in WITH each run exactly once, whether or not the final SELECT reads them."""
+    RETURNING pk), ... [, also AS (<also>)] [, fetched AS (<fetch>)] SELECT (SELECT pk FROM r0), ...,
+    fetched.*``: the statements in WITH each run exactly once, whether or not the final SELECT reads them."""
     qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     parts, fields_of = [], []
     for i, (model, links, conflict_target) in enumerate(shape):
@@ -131,4 +142,8 @@ def _chained_statement(shape, also_sql: str | None) -> tuple[str, list[tuple[mod
     if also_sql is not None:
         parts.append(f"also AS ({also_sql})")
     keys = ", ".join(f"(SELECT {qn(model._meta.pk.column)} FROM r{i})" for i, (model, _, _) in enumerate(shape))
-    return f"WITH {', '.join(parts)} SELECT {keys}", fields_of
+    if fetch_sql is None:
+        return f"WITH {', '.join(parts)} SELECT {keys}", fields_of
+    parts.append(f"fetched AS ({fetch_sql})")
+    return (f"WITH {', '.join(parts)} SELECT {keys}, found.* FROM (SELECT 1) AS one "
+            f"LEFT JOIN (SELECT true AS found, fetched.* FROM fetched) AS found ON true"), fields_of

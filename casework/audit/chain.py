@@ -41,12 +41,17 @@ def event_hash(
 def event_append(
     *, jurisdiction_id: int, case_id: int | None, verb: str, actor_id: int | None, actor_kind: str,
     effective_on: dt.date, before: dict | None = None, after: dict | None = None, data: dict | None = None,
-    dispute_id: int | None = None,
+    dispute_id: int | None = None, head: tuple[int, str] | None = None,
 ) -> Event:
-    """Append one event to its jurisdiction's chain. Must run inside the caller's transaction."""
+    """Append one event to its jurisdiction's chain. Must run inside the caller's transaction.
+
+    ``head``: the chain's (length, head hash) as the caller's own statement read and locked it in
+    this transaction (``head_query``), one round trip fewer; otherwise it is read and locked here.
+    """
     connection = transaction.get_connection()
     assert connection.in_atomic_block, "events are written inside the action's transaction"
-    head = _lock_head(connection, jurisdiction_id)  # the chain's row stays locked until the caller commits
+    if head is None:
+        head = _lock_head(connection, jurisdiction_id)  # the chain's row stays locked until the caller commits
     if head is None:  # a jurisdiction's first append
         EventChain.objects.get_or_create(jurisdiction_id=jurisdiction_id)  # a concurrent first append waits here
         head = _lock_head(connection, jurisdiction_id)
@@ -77,15 +82,18 @@ def _lock_head(connection, jurisdiction_id: int) -> tuple[int, str] | None:
 
     Plain SQL: the ORM spent longer building this one-row SELECT than the database running it.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(*head_query(connection, jurisdiction_id))
+        return cursor.fetchone()
+
+
+def head_query(connection, jurisdiction_id: int) -> tuple[str, list]:
+    """The SELECT that reads a chain's (length, head hash) and locks its row until commit: for a caller
+    that reads it within a statement of its own and hands it to ``event_append(head=...)``."""
     qn = connection.ops.quote_name
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {qn('length')}, {qn('head_hash')} FROM {qn(EventChain._meta.db_table)} "
-            f"WHERE {qn('jurisdiction_id')} = %s{lock}",
-            [jurisdiction_id],
-        )
-        return cursor.fetchone()
+    return (f"SELECT {qn('length')}, {qn('head_hash')} FROM {qn(EventChain._meta.db_table)} "
+            f"WHERE {qn('jurisdiction_id')} = %s{lock}", [jurisdiction_id])
 
 
 def _jsonable(value):

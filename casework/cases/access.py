@@ -243,8 +243,18 @@ def withheld_case_ids(who, case_ids) -> set[int]:
     actor = as_actor(who)
     if actor.kind != ActorKind.STAFF or actor.user is None:
         return set()
-    units = Membership.objects.filter(user=actor.user).values("unit_id")
-    through = Case.respondent_units.through
-    return set(
-        through.objects.filter(case_id__in=list(case_ids), unit_id__in=units).values_list("case_id", flat=True)
-    )
+    ids = [int(pk) for pk in case_ids]
+    if not ids:
+        return set()
+    # Any unit they belong to, active or not. Plain SQL: on a page of the case list the ORM spent
+    # longer composing this than the database answering it.
+    qn = connection.ops.quote_name
+    through, member = Case.respondent_units.through._meta, Membership._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT r.{qn('case_id')} FROM {qn(through.db_table)} r "
+            f"JOIN {qn(member.db_table)} m ON m.{qn('unit_id')} = r.{qn('unit_id')} "
+            f"WHERE m.{qn('user_id')} = %s AND r.{qn('case_id')} IN ({', '.join(['%s'] * len(ids))})",
+            [actor.user.pk, *ids],
+        )
+        return {row[0] for row in cursor.fetchall()}

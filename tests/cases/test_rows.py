@@ -66,3 +66,16 @@ def test_a_group_registration_links_every_representative_and_the_respondent_unit
     assert [p.person.name for p in parties] == [f"代表{i}" for i in range(5)]
     assert [p.pk for p in parties] == sorted(p.pk for p in r.parties)
     assert list(r.case.respondent_units.values_list("pk", flat=True)) == [world.units["county_police"].pk]
+
+
+def test_insert_rows_returns_the_fetched_row_or_none(world):
+    from casework.audit.chain import head_query
+    from casework.audit.models import EventChain
+
+    case = register(world).case
+    chain = EventChain.objects.get(jurisdiction_id=case.jurisdiction_id)
+    with transaction.atomic():
+        found = insert_rows([Row(Person(name="甲", address="乙"))], fetch=head_query(connection, case.jurisdiction_id))
+        missing = insert_rows([Row(Person(name="丙", address="丁"))], fetch=head_query(connection, 10**9))
+    assert found == (chain.length, chain.head_hash)
+    assert missing is None

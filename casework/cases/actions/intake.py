@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
-from casework.audit.chain import event_append
+from casework.audit.chain import event_append, head_query
 from casework.audit.models import Event
 from casework.rows import Row, insert_rows
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
@@ -143,7 +143,8 @@ def case_register(
         through = Case.respondent_officials.through
         rows += [Row(through(user_id=u), {"case": at_case}) for u in respondent_officials]
         rows.append(unit_link_row(case, unit, CaseUnitRelation.REGISTERED, links={"case": at_case}))
-        insert_rows(rows)
+        # the chain head, read and locked by the same statement, for the event below
+        head = insert_rows(rows, fetch=head_query(connection, j.pk))
         data = {"number": number, "channel": channel, "received_on": on}
         stored = [_store_attachment(case, f) for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
@@ -151,7 +152,7 @@ def case_register(
         event_append(
             jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="register", actor_id=actor.user_id,
             actor_kind=actor.kind, effective_on=on, after={"state": State.REGISTERED, "current_unit": unit.pk},
-            data=data,
+            data=data, head=head,
         )
     return Registered(case, code, tuple(parties), tuple(u.pk for u in respondent_units))
 
