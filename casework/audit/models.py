@@ -29,10 +29,16 @@ class ActorKind(models.TextChoices):
 
 
 class Event(models.Model):
-    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on jurisdiction, case, dispute: event_chain_seq, event_case_idx and
+    # event_dispute_idx lead with them, and every event would maintain both.
+    jurisdiction = models.ForeignKey(
+        "organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     seq = models.PositiveBigIntegerField()
-    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="events")
-    dispute = models.ForeignKey("mediation.Dispute", null=True, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="events", db_index=False)
+    dispute = models.ForeignKey(
+        "mediation.Dispute", null=True, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     verb = models.CharField(max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)

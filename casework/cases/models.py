@@ -38,10 +38,14 @@ class Person(models.Model):
 class Case(models.Model):
     number = models.CharField("案件编号", max_length=40, unique=True)
     access_code_digest = models.CharField(max_length=64)
-    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    # case_juris_state_due and case_unit_state_due lead with jurisdiction and current unit: no
+    # single-column indexes beside them for every registration and forward to maintain.
+    jurisdiction = models.ForeignKey(
+        "organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     registered_by = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     current_unit = models.ForeignKey(
-        "organisation.Unit", verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+"
+        "organisation.Unit", verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     lead_unit = models.ForeignKey(
         "organisation.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -142,9 +146,10 @@ class CaseUnitRelation(models.TextChoices):
 class CaseUnit(models.Model):
     """Every unit a case has passed through: what the "own unit" scope is made of."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unit_links")
+    # case_unit_unique leads with case, case_unit_by_unit with unit: no single-column indexes beside them
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unit_links", db_index=False)
     jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="case_links")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="case_links", db_index=False)
     relation = models.CharField(max_length=12, choices=CaseUnitRelation.choices)
 
     class Meta:
