@@ -307,7 +307,7 @@ def gunicorn_argv(gunicorn: Path | str, app: str, port: int, *, workers: int, th
         "--workers", str(workers),
         *kind,
         "--max-requests", "5000", "--max-requests-jitter", "500",
-        "--graceful-timeout", "20", "--timeout", "60",
+        "--graceful-timeout", "20", "--timeout", "180",
         "--access-logfile", "-", "--error-logfile", "-",
     ]
 

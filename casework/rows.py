@@ -82,6 +82,7 @@ def insert_rows(rows: list[Row], also: tuple[str, list] | None = None,
     On PostgreSQL: one statement. Elsewhere: one INSERT per row, then ``also``, then ``fetch``. A row
     skipped for a conflict (``ignore_conflict_on``) keeps ``pk`` None; no later row may link to it.
     """
+    assert rows and all(row.obj.pk is None for row in rows), "new rows, their keys from the database"
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         for row in rows:

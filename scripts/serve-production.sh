@@ -6,6 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}"
 : "${DATABASE_URL:?set DATABASE_URL=postgres://user:password@host:5432/db}"
+threads=${THREADS:-1}
+workers=${WORKERS:-$(( $(nproc) * 2 + 1 ))}
+timeout=${TIMEOUT:-180}
+for var in threads workers timeout; do
+  case ${!var} in
+    ''|*[!0-9]*|0) echo "${var^^} must be a whole number above 0, not '${!var}'" >&2; exit 2 ;;
+  esac
+done
 export DJANGO_DEBUG=0
 PY=.venv/bin/python
 $PY manage.py check --deploy --fail-level WARNING
@@ -17,12 +25,13 @@ $PY manage.py collectstatic --noinput -v0
 # and under load some workers queue while others idle: bench/load.py measured p99 476 ms with
 # gthread 5 x 4 against 228 ms with 5 sync workers, at the same throughput. THREADS=N (N > 1)
 # chooses gthread for clients that cannot sit behind the buffering proxy sync workers need.
-threads=${THREADS:-1}
+# A sync worker is busy for the whole of a request, so TIMEOUT bounds the longest one (a large
+# jurisdiction's streamed CSV export); sites with many long exports raise WORKERS.
 if [ "$threads" -gt 1 ]; then kind=(--worker-class gthread --threads "$threads"); else kind=(--worker-class sync); fi
 exec .venv/bin/gunicorn config.wsgi:application \
   --bind "${BIND:-127.0.0.1:8000}" \
-  --workers "${WORKERS:-$(( $(nproc) * 2 + 1 ))}" \
+  --workers "$workers" \
   "${kind[@]}" \
   --max-requests 5000 --max-requests-jitter 500 \
-  --graceful-timeout 20 --timeout 60 \
+  --graceful-timeout 20 --timeout "$timeout" \
   --access-logfile - --error-logfile -

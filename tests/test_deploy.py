@@ -27,3 +27,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "", "CASEWORK_VAR_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
+
+
+def test_the_production_script_refuses_a_bad_worker_setting_before_touching_the_database(tmp_path):
+    for var, value in (("THREADS", "four"), ("WORKERS", "0"), ("TIMEOUT", "-1")):
+        env = {**os.environ, "DJANGO_SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/never.sqlite3",
+               var: value}
+        done = subprocess.run(["bash", "scripts/serve-production.sh"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2 and var in done.stderr and value in done.stderr, done.stderr
+        assert not (tmp_path / "never.sqlite3").exists()  # no check, no migrate ran

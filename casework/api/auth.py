@@ -49,8 +49,12 @@ def token_memberships(digest: str) -> list[Membership]:
     for row in rows:
         objs = {}
         at = 0
-        for model, names in parts:
-            objs[model] = model.from_db(connection.alias, names, row[at: at + len(names)])
+        for model, names, converters in parts:
+            values = list(row[at: at + len(names)])
+            for i, expression, functions in converters:  # as the ORM converts what it reads
+                for convert in functions:
+                    values[i] = convert(values[i], expression, connection)
+            objs[model] = model.from_db(connection.alias, names, values)
             at += len(names)
         user = user or objs[_user_model()]
         unit = units.setdefault(objs[Unit].pk, objs[Unit])
@@ -71,7 +75,16 @@ def _membership_statement(vendor: str):
     qn = connection.ops.quote_name
     User = _user_model()
     aliases = {Membership: "m", User: "u", Unit: "n", Jurisdiction: "j"}
-    parts = [(model, [f.attname for f in model._meta.concrete_fields]) for model in aliases]
+    parts = []
+    for model in aliases:
+        fields = model._meta.concrete_fields
+        converters = []
+        for i, f in enumerate(fields):
+            col = f.get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if functions:
+                converters.append((i, col, functions))
+        parts.append((model, [f.attname for f in fields], converters))
     columns = ", ".join(
         f"{alias}.{qn(f.column)}" for model, alias in aliases.items() for f in model._meta.concrete_fields
     )

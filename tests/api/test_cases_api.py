@@ -208,3 +208,30 @@ def test_a_retried_action_gets_the_first_answer_and_changes_nothing_more(world, 
     assert retried.status_code == 201 and retried.json()["id"] == case_id
     assert Case.objects.count() == 1 and CaseNumberCounter.objects.get().last == 1  # no number used up
     assert IdempotencyRecord.objects.count() == 2
+
+
+def test_the_token_loads_the_same_user_units_and_memberships_the_orm_does(world):
+    """api.auth reads them with one hand-written statement: same values, same types (aware datetimes, bools)."""
+    from django.utils import timezone
+
+    from casework.api.auth import token_memberships
+    from casework.api.models import ApiToken, token_digest
+    from casework.organisation.models import Membership
+
+    user = world.clerk_a
+    user.last_login = timezone.now()
+    user.save()
+    _, token = ApiToken.issue(user, "test")
+    loaded = token_memberships(token_digest(token))
+    orm = list(Membership.objects.filter(user=user, unit__is_active=True)
+               .select_related("user", "unit__jurisdiction").order_by("id"))
+
+    def values(obj):
+        return {f.attname: (type(getattr(obj, f.attname)), getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+
+    assert loaded and len(loaded) == len(orm)
+    for mine, theirs in zip(loaded, orm):
+        assert values(mine) == values(theirs)
+        assert values(mine.user) == values(theirs.user) and values(mine.unit) == values(theirs.unit)
+        assert values(mine.unit.jurisdiction) == values(theirs.unit.jurisdiction)
+    assert timezone.is_aware(loaded[0].user.last_login) and loaded[0].user.is_active is True

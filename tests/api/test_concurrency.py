@@ -80,3 +80,47 @@ def test_concurrent_registrations_number_without_gaps_and_keep_every_chain_whole
         assert EventChain.objects.get(pk=jid).length == n
     assert list(verify_chains()) == []
     assert CaseParty.objects.count() == CaseUnit.objects.count() == expected
+
+
+def test_registrations_racing_other_actions_on_the_same_chain_keep_it_whole(transactional_db, world):
+    """The registration's row-inserting statement also locks the chain head (casework.rows fetch); other
+    actions of the jurisdiction lock it in event_append. Racing both, every seq is taken once, in order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    from casework.cases.actions import PersonData, case_forward, case_register
+
+    clerk, office, housing = world.users["clerk_a"], world.units["town_a_office"], world.units["county_housing"]
+
+    def register_one(n):
+        return case_register(clerk, unit_id=office.pk, channel="visit", request=f"请求{n}", facts_reasons="事实。",
+                             complainants=[PersonData(name=f"信访人{n}", address="甲镇")]).case
+
+    waiting = [register_one(n).pk for n in range(PER_THREAD * 2)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def work(t):
+        try:
+            start.wait()
+            for i in range(PER_THREAD):
+                if t < 2:
+                    register_one(1000 + t * 100 + i)
+                else:
+                    case_forward(clerk, case_id=waiting[(t - 2) * PER_THREAD + i], to_unit_id=housing.pk, note="转送")
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+
+    assert not errors, errors
+    jid = office.jurisdiction_id
+    total = len(waiting) + 2 * PER_THREAD + 2 * PER_THREAD  # registrations before, registrations and forwards during
+    assert sorted(Event.objects.filter(jurisdiction_id=jid).values_list("seq", flat=True)) == list(range(1, total + 1))
+    assert EventChain.objects.get(pk=jid).length == total
+    assert list(verify_chains()) == []

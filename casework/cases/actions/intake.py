@@ -143,8 +143,9 @@ def case_register(
         through = Case.respondent_officials.through
         rows += [Row(through(user_id=u), {"case": at_case}) for u in respondent_officials]
         rows.append(unit_link_row(case, unit, CaseUnitRelation.REGISTERED, links={"case": at_case}))
-        # the chain head, read and locked by the same statement, for the event below
-        head = insert_rows(rows, fetch=head_query(connection, j.pk))
+        # The chain head, read and locked by the same statement, for the event below; with
+        # attachments, only after their files are written (other actions append to this chain too).
+        head = insert_rows(rows, fetch=None if files else head_query(connection, j.pk))
         data = {"number": number, "channel": channel, "received_on": on}
         stored = [_store_attachment(case, f) for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
