@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 
 from casework.cases.access import withheld_case_ids
-from casework.cases.models import Case, CaseParty
+from casework.cases.models import Case
+from casework.cases.selectors import parties_of
 
 
 def shaped(request, status: int, body) -> HttpResponse:
@@ -22,11 +23,7 @@ def shaped(request, status: int, body) -> HttpResponse:
 def cases_out(who, cases: list[Case]) -> list[dict]:
     withheld = withheld_case_ids(who, [c.pk for c in cases])
     shown = [c.pk for c in cases if c.pk not in withheld]
-    parties: dict[int, list[dict]] = {}
-    rows = (CaseParty.objects.filter(case_id__in=shown).order_by("id")
-            .values_list("case_id", "person__name", "person__address", "person__phone", "role"))
-    for case_id, name, address, phone, role in rows:
-        parties.setdefault(case_id, []).append({"name": name, "address": address, "phone": phone, "role": role})
+    parties = parties_of(shown)
     return [_one(c, c.pk in withheld, parties.get(c.pk, [])) for c in cases]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from casework.organisation.models import Membership
 from casework.rules.lifecycle import OPEN, Role
 
 from .access import StaffScope, cases_visible_to
-from .models import Case, CaseParty, SupervisionNotice
+from .models import Case, CaseParty, Person, SupervisionNotice
 
 OPEN_STATES = [s.value for s in OPEN]
 DUE_SOON_DAYS = 3
@@ -135,3 +136,28 @@ def supervisions_for_unit_staff(user) -> QuerySet[SupervisionNotice]:
     return SupervisionNotice.objects.filter(
         to_unit__in=units, answered_on__isnull=True, case__in=cases_visible_to(user)
     ).select_related("case")
+
+
+def parties_of(case_ids: list[int]) -> dict[int, list[dict]]:
+    """The parties of these cases (name, address, phone, role), in the order they were recorded.
+
+    For cases the reader may see in full (the caller leaves out those withheld, Art 30 ¶3). Plain
+    SQL: for a page of the API's case list the ORM spent longer composing it than running it.
+    """
+    ids = [int(pk) for pk in case_ids]
+    if not ids:
+        return {}
+    qn = connection.ops.quote_name
+    party, person = CaseParty._meta, Person._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.{qn('case_id')}, n.{qn('name')}, n.{qn('address')}, n.{qn('phone')}, p.{qn('role')} "
+            f"FROM {qn(party.db_table)} p JOIN {qn(person.db_table)} n ON n.{qn('id')} = p.{qn('person_id')} "
+            f"WHERE p.{qn('case_id')} IN ({', '.join(['%s'] * len(ids))}) ORDER BY p.{qn('id')}",
+            ids,
+        )
+        rows = cursor.fetchall()
+    parties: dict[int, list[dict]] = {}
+    for case_id, name, address, phone, role in rows:
+        parties.setdefault(case_id, []).append({"name": name, "address": address, "phone": phone, "role": role})
+    return parties
