@@ -38,8 +38,19 @@ def _version() -> str | None:
     return row[0] if row else None
 
 
+def version_sql() -> str:
+    """The schedule's current token as a scalar subquery, for a caller that reads it within a statement
+    of its own (one round trip fewer) and then asks ``calendar_at(token)``."""
+    return f"(SELECT token FROM {connection.ops.quote_name(ScheduleVersion._meta.db_table)} WHERE id = 1)"
+
+
 def current_calendar() -> HolidayCalendar:
-    key = _version()
+    return calendar_at(_version())
+
+
+def calendar_at(key: str | None) -> HolidayCalendar:
+    """The calendar of the schedule whose token was just read (``version_sql``): the cached one if the
+    token is the one it was built from, else built anew from the rows."""
     if key is None or _cache["key"] != key:
         # The token is read before the rows: a change committed in between makes the next check
         # rebuild again, never keeps a stale calendar.

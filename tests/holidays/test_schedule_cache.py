@@ -88,3 +88,16 @@ def test_an_edit_committed_by_another_connection_is_seen_by_the_next_calculation
     # then: the next calculation here counts with it
     assert next_working_day_after_friday() == dt.date(2026, 10, 12)
     assert not current_calendar().is_working_day(MAKE_UP_SATURDAY)
+
+
+def test_a_registration_counts_with_the_schedule_as_it_is_now(world):
+    """The registration reads the schedule's token in its counter statement (not a query of its own):
+    an edit made since the last registration is still counted with. 信访工作条例 Art 22 (15 days,
+    a last day that is not a working day moves to the next working day)."""
+    from tests.conftest import register
+
+    schedule_seed_from_package()
+    received = MAKE_UP_SATURDAY - dt.timedelta(days=15)  # day 15 is the worked Saturday
+    assert register(world, received_on=received).case.due_on == MAKE_UP_SATURDAY
+    set_working(MAKE_UP_SATURDAY, False)
+    assert register(world, received_on=received).case.due_on == dt.date(2026, 10, 12)

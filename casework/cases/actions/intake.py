@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from casework.audit.chain import event_append, head_query
 from casework.audit.models import Event
+from casework.holidays.services import calendar_at, version_sql
 from casework.rows import Row, insert_rows
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
@@ -121,15 +122,18 @@ def case_register(
         group_size=group_size or len(people), respondent_text=respondent_text, state=State.REGISTERED,
         received_on=on, last_event_on=on,
     )
-    # The clock of a new case follows from its one event: computed before the insert, so the row is
-    # written once (recompute_clocks replays the stored event to the same result).
-    case_refresh_clocks(case, events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
     # Everything is checked: from here on only the database can fail, and then the caller's
     # transaction fails with it, so no savepoint of our own (two statements fewer).
     with transaction.atomic(savepoint=False):
         # The counter's row lock is held until commit, and registrations in the same jurisdiction
         # queue on it: after it, the rows go in as one statement (PostgreSQL) and the event follows.
-        number = f"{j.code}-{on.year}-{next_serial(j.pk, '', on.year):05d}"
+        # The same statement reads the holiday schedule's token, for the clock.
+        serial, schedule = next_serial(j.pk, "", on.year, also=version_sql())
+        number = f"{j.code}-{on.year}-{serial:05d}"
+        # The clock of a new case follows from its one event: computed before the insert, so the row is
+        # written once (recompute_clocks replays the stored event to the same result).
+        case_refresh_clocks(case, calendar_at(schedule),
+                            events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
         code = new_access_code()
         case.number, case.access_code_digest = number, access_code_digest(number, code)
         persons = [Person(name=p.name, address=p.address, phone=p.phone) for p in people]
@@ -213,11 +217,12 @@ def _unit(unit_id, scope: StaffScope | None):
     return row if row is not None else active_unit(unit_id, "unit_id")
 
 
-def next_serial(jurisdiction_id: int, series: str, year: int) -> int:
+def next_serial(jurisdiction_id: int, series: str, year: int, *, also: str | None = None):
     """The next number of a jurisdiction's series and year, in one statement (an upsert returning the new value).
 
     The counter row stays locked until the registration commits, so numbers are gapless
     and two registrations never get the same one. PostgreSQL and SQLite (3.35+) both speak it.
+    ``also``: a scalar subquery the same statement returns too; then the answer is (number, its value).
     """
     qn = connection.ops.quote_name
     table = qn(CaseNumberCounter._meta.db_table)
@@ -226,11 +231,12 @@ def next_serial(jurisdiction_id: int, series: str, year: int) -> int:
             f"INSERT INTO {table} ({qn('jurisdiction_id')}, {qn('series')}, {qn('year')}, {qn('last')}) "
             f"VALUES (%s, %s, %s, 1) "
             f"ON CONFLICT ({qn('jurisdiction_id')}, {qn('series')}, {qn('year')}) "
-            f"DO UPDATE SET {qn('last')} = {table}.{qn('last')} + 1 RETURNING {qn('last')}",
+            f"DO UPDATE SET {qn('last')} = {table}.{qn('last')} + 1 RETURNING {qn('last')}"
+            + (f", {also}" if also else ""),
             [jurisdiction_id, series, year],
         )
-        (last,) = cursor.fetchone()
-    return last
+        row = cursor.fetchone()
+    return tuple(row) if also else row[0]
 
 
 def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.date | None = None) -> Case:
