@@ -1,12 +1,13 @@
 """Where one API registration spends its statements and its CPU (a tool, not a benchmark).
 
-    .venv/bin/python -m benchlib.register_profile [--n 300] [--show-sql] [--profile]
+    .venv/bin/python -m benchlib.register_profile [--n 300] [--repeat 3] [--show-sql] [--profile] [--list]
 
 Makes ``casework_perf_profile`` anew on the local PostgreSQL (migrated, the bench organisation),
 then posts ``--n`` registrations one after the other through ``django.test.Client`` with
 ``DJANGO_DEBUG=0``: prints the statements of one registration, the mean process CPU per
 registration in this process (Django) and in PostgreSQL (the backend's CPU from /proc), and with
-``--profile`` the top of a cProfile of the loop.
+``--profile`` the top of a cProfile of the loop. ``--list``: the same for ``GET /api/v1/cases?limit=20``
+(a page of the case list) after the registrations.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main(argv=None) -> int:
     p.add_argument("--show-sql", action="store_true")
     p.add_argument("--profile", action="store_true")
     p.add_argument("--repeat", type=int, default=1, help="measure N loops, report each and the least CPU")
+    p.add_argument("--list", action="store_true", help="measure a page of the case list instead of registrations")
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                    help="an extra database OPTION for this run (e.g. server_side_binding=true, prepare_threshold=2)")
     a = p.parse_args(argv)
@@ -74,11 +76,21 @@ def main(argv=None) -> int:
         assert r.status_code == 201, (r.status_code, r.content[:300])
         return r
 
-    for i in range(30):  # warm up: connections, caches, first appends of every chain
+    def page(i):
+        clerk = clerks[i % len(clerks)]
+        h = C.json_headers(clerk.token)
+        r = client.get("/api/v1/cases?limit=20", headers={k: v for k, v in h.items() if k.lower() != "content-type"})
+        assert r.status_code == 200 and len(r.json()["items"]) == 20, (r.status_code, r.content[:300])
+        return r
+
+    for i in range(30 if not a.list else 400):  # warm up: connections, caches, chains (and cases to list)
         post(i)
+    what, step = ("list page", page) if a.list else ("registration", post)
+    for i in range(30 if a.list else 0):
+        page(i)
     with CaptureQueriesContext(connection) as ctx:
-        post(0)
-    print(f"statements per registration: {len(ctx.captured_queries)}")
+        step(0)
+    print(f"statements per {what}: {len(ctx.captured_queries)}")
     if a.show_sql:
         for q in ctx.captured_queries:
             print("  ", q["sql"][:220])
@@ -92,16 +104,16 @@ def main(argv=None) -> int:
         if prof:
             prof.enable()
         for i in range(a.n):
-            post(i)
+            step(i)
         if prof:
             prof.disable()
         cpu, wall, pg = time.process_time() - cpu0, time.perf_counter() - t0, _backend_cpu(pid) - pg0
-        print(f"{a.n} registrations: {cpu / a.n * 1000:.1f} ms Django CPU, {pg / a.n * 1000:.1f} ms PostgreSQL CPU, "
-              f"{wall / a.n * 1000:.1f} ms wall per registration{' (under cProfile)' if prof else ''}", flush=True)
+        print(f"{a.n} × {what}: {cpu / a.n * 1000:.1f} ms Django CPU, {pg / a.n * 1000:.1f} ms PostgreSQL CPU, "
+              f"{wall / a.n * 1000:.1f} ms wall each{' (under cProfile)' if prof else ''}", flush=True)
         best = min(best or (cpu, pg), (cpu, pg), key=sum)
     if a.repeat > 1:
         print(f"least: {best[0] / a.n * 1000:.1f} ms Django CPU + {best[1] / a.n * 1000:.1f} ms PostgreSQL CPU "
-              f"per registration")
+              f"per {what}")
     if prof:
         prof.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/register.prof"))
         pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
