@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from pydantic import Field
 
 from casework.cases import actions as A
