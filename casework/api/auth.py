@@ -56,7 +56,7 @@ def token_memberships(digest: str) -> list[Membership]:
                     values[i] = convert(values[i], expression, connection)
             objs[model] = model.from_db(connection.alias, names, values)
             at += len(names)
-        user = user or objs[_user_model()]
+        user = user or objs[get_user_model()]
         unit = units.setdefault(objs[Unit].pk, objs[Unit])
         unit._state.fields_cache["jurisdiction"] = objs[Jurisdiction]
         m = objs[Membership]
@@ -66,14 +66,10 @@ def token_memberships(digest: str) -> list[Membership]:
     return memberships
 
 
-def _user_model():
-    return get_user_model()
-
-
 @lru_cache(maxsize=4)
 def _membership_statement(vendor: str):
     qn = connection.ops.quote_name
-    User = _user_model()
+    User = get_user_model()
     aliases = {Membership: "m", User: "u", Unit: "n", Jurisdiction: "j"}
     parts = []
     for model in aliases:

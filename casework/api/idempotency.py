@@ -6,12 +6,12 @@ import hashlib
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.http.request import RawPostDataException
-from django.utils import timezone
 from ninja import Status
 
 from casework.cases.errors import CaseworkError, Conflict
+from casework.rows import insert_row
 
 from .models import IdempotencyRecord
 
@@ -77,17 +77,6 @@ def _record(user, key: str, digest: str, status: int, body) -> bool:
     savepoint around an insert that may fail. A concurrent request holding the same key
     makes it wait until that transaction ends.
     """
-    fields = {f.name: f for f in IdempotencyRecord._meta.concrete_fields}
-    values = {"user": user.pk, "key": key, "request_digest": digest, "status": status,
-              "response": {} if body is None else body, "created_at": timezone.now()}
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(fields[name].column) for name in values)
-    params = [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(IdempotencyRecord._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(values))}) "
-            f"ON CONFLICT ({qn(fields['user'].column)}, {qn(fields['key'].column)}) DO NOTHING "
-            f"RETURNING {qn(IdempotencyRecord._meta.pk.column)}",
-            params,
-        )
-        return cursor.fetchone() is not None
+    record = IdempotencyRecord(user_id=user.pk, key=key, request_digest=digest, status=status,
+                               response={} if body is None else body)  # created_at: auto_now_add
+    return insert_row(record, ignore_conflict_on=("user", "key"))
