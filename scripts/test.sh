@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole suite on SQLite, then on PostgreSQL.
 # Usage: scripts/test.sh [pytest args...]        (or: make test ARGS='...')
-# CI=true: first installs the system packages the tests need (scripts/ci-services.sh),
-# and a missing PostgreSQL fails the run instead of skipping it.
+# First installs the system packages the tests need (scripts/system-packages.sh test: fonts,
+# Chromium, PostgreSQL, poppler, gettext); CI=true also makes a missing PostgreSQL fail the run.
 # CASEWORK_TEST_DATABASE_URL=postgres://...: use that server instead of the local cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,7 @@ cd "$(dirname "$0")/.."
 ci=false
 [ "${CI:-}" = true ] && ci=true
 
-if $ci; then
-  bash scripts/ci-services.sh
-fi
+bash scripts/system-packages.sh test
 make -s --no-print-directory install
 # axe-core for the accessibility checks in the browser tests (package-lock.json pins it).
 if [ ! -f node_modules/axe-core/axe.min.js ]; then

@@ -13,7 +13,7 @@ import pytest
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is not installed (scripts/ci-services.sh installs poppler-utils and fontconfig)")
+        pytest.fail(f"{name} is not installed (scripts/system-packages.sh installs poppler-utils and fontconfig)")
     return path
 
 

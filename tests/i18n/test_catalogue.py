@@ -141,7 +141,7 @@ def test_the_po_holds_every_string_the_sources_mark(tmp_path):
     """makemessages over a copy of the sources finds no msgid that the committed .po lacks, and none it no longer needs."""
     if not (shutil.which("xgettext") and shutil.which("msgmerge")):
         if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but GNU gettext is missing (scripts/ci-services.sh installs it)")
+            pytest.fail("CI=true but GNU gettext is missing (scripts/system-packages.sh installs it)")
         pytest.skip("GNU gettext not installed: the .po is not compared with the sources")
     for name in ("casework", "config", "locale"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
