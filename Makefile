@@ -12,7 +12,7 @@ ARGS   ?=
 .PHONY: help install run test bench messages
 
 help:
-	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT)/ (PORT=... to change)"
+	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=... to change)"
 	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
 	@echo "make bench   run each bench/*.py"
 	@echo "make install create .venv and install the project with its test extras"
@@ -32,14 +32,11 @@ $(STAMP): pyproject.toml
 	  || { tail -n 30 $(VENV)/install.log >&2; echo "make install: pip install failed, see $(VENV)/install.log" >&2; exit 1; }
 	@touch $@
 
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_holidays
-	$(PY) manage.py load_demo
-	@echo
-	@echo "Casework is running at http://$(HOST):$(PORT)/"
-	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The Debian packages first: a fresh Debian 12 has no python3-venv to make .venv with.
+run:
+	@bash scripts/system-packages.sh run
+	@$(MAKE) -s --no-print-directory install
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh $(ARGS)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import random
-import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +16,17 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, ProtectedError
 from django.utils import timezone
-from tqdm import tqdm
 
 from casework.audit.models import Event
 from casework.cases.models import Case, CaseParty, Person
 from casework.organisation.models import Jurisdiction
+from casework.progress import progress_bar
 from casework.rules.lifecycle import OPEN
 
+from .models import DemoLoad
 from .org import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, DemoError, Org, build_org
 from .scenario import Storyteller
-from .sources import Message, load_hot_topics, load_messages
+from .sources import LABELED, Message, load_hot_topics, load_messages
 
 SPAN_DAYS = 182  # cases were received over the last six months
 SHARE_FROM_REPLIES = 0.75  # of cases old enough to be answered, how many use a message with its real reply
@@ -56,16 +59,35 @@ def demo_root() -> Jurisdiction | None:
     return Jurisdiction.objects.filter(code=PROVINCE_CODE).first()
 
 
+def demo_status() -> DemoLoad | None:
+    return DemoLoad.objects.filter(pk=1).first()
+
+
+def _status(**fields) -> None:
+    DemoLoad.objects.update_or_create(pk=1, defaults=fields)
+
+
 def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None = None, progress: bool = True,
-              today: dt.date | None = None) -> Result:
-    if demo_root() is not None:
-        raise DemoError("演示数据已存在")
-    rng = random.Random(seed)
+              today: dt.date | None = None, org: Org | None = None, router_seed_limit: int | None = None) -> Result:
+    """Make the demo: the organisation (unless ``org`` is given, built already), the cases, the routing model.
+
+    ``progress``: a progress bar, on a terminal only (a log gets none). With the labelled messages in
+    ``data_dir`` the routing model is trained on them (``router_seed_limit``: only that many, for tests),
+    in a second process while the cases are made.
+    """
+    if org is None:
+        if demo_root() is not None:
+            raise DemoError("演示数据已存在")
+        org = build_org(random.Random(seed))
+    rng = random.Random(seed + 1)
     today = today or timezone.localdate()
+    bar_on = progress
+    _status(phase=DemoLoad.Phase.CASES, total=cases, done=0, pid=os.getpid(), message="")
+    training = _SeedTraining.start(data_dir, router_seed_limit)
     messages, source = load_messages(data_dir)
     if not messages:
+        training.stop()
         raise DemoError(f"没有可用的留言：{source}")
-    org = build_org(rng)
     teller = Storyteller(org, rng, today)
     hot = [m for topic in load_hot_topics(data_dir, round(cases * SHARE_HOT)) for m in topic]
     plan = _plan(rng, messages, cases - len(hot), today)
@@ -74,7 +96,7 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
     plan.sort(key=lambda p: p[1])
 
     made: list[Case] = []
-    with tqdm(total=cases, unit="件", desc="演示案件", disable=not progress, file=sys.stderr) as bar:
+    with progress_bar(total=cases, unit="件", desc="演示案件", enabled=bar_on) as bar:
         for start in range(0, len(plan), BATCH):
             with transaction.atomic():
                 for msg, received, stuck in plan[start:start + BATCH]:
@@ -82,6 +104,7 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
                     if case is not None:
                         made.append(case)
                     bar.update(1)
+                DemoLoad.objects.filter(pk=1).update(done=min(start + BATCH, len(plan)))
         # Resubmissions of matters still in hand, merged into them (Art 19 ¶3).
         wanted = cases - len(plan)
         open_ids = list(Case.objects.filter(pk__in=[c.pk for c in made], state__in=[s.value for s in OPEN])
@@ -106,8 +129,9 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
     overdue = demo_cases.filter(state__in=[s.value for s in OPEN], due_on__lt=today)
     with transaction.atomic():
         supervised = teller.supervise(list(overdue.select_related("jurisdiction", "current_unit").order_by("pk")))
-    router = _train_router(org, progress)
-    return Result(
+    _status(phase=DemoLoad.Phase.ROUTER, done=cases)
+    router = training.store(org, bar_on) if training.running else _train_router(org, bar_on)
+    result = Result(
         router=router, org=org, source=source, cases=demo_cases.count(),
         by_state=Counter(dict((s, n) for s, n in _count_by_state(demo_cases))),
         overdue=overdue.count(), supervised=supervised,
@@ -117,6 +141,8 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
         extensions=demo_cases.filter(extension_days_granted__gt=0).count(),
         refused=teller.stats.refused, access_codes=teller.stats.access_codes,
     )
+    _status(phase=DemoLoad.Phase.DONE, pid=None, message=router[:300])
+    return result
 
 
 def _train_router(org: Org, progress: bool) -> str:
@@ -129,6 +155,72 @@ def _train_router(org: Org, progress: bool) -> str:
     except TrainingDataError as e:
         return e.message
     return f"第 {model.version} 版，由 {model.n_cases} 件已办结案件训练，{len(model.classes)} 个类别"
+
+
+class _SeedTraining:
+    """The routing model trained on the government's labelled messages, in a second process while the cases are
+    made (the two take about as long; a 2-core machine does both at once). The child only fits and writes the
+    model's bytes to a file; the parent stores it, with the units the demo's closed cases went to."""
+
+    def __init__(self, path: Path | None, limit: int | None) -> None:
+        self.path, self.limit, self.process, self.out = path, limit, None, None
+
+    @classmethod
+    def start(cls, data_dir: Path | None, limit: int | None) -> "_SeedTraining":
+        path = data_dir / LABELED if data_dir is not None and (data_dir / LABELED).is_file() else None
+        t = cls(path, limit)
+        if path is not None:
+            fd, out = tempfile.mkstemp(prefix="casework-router-", suffix=".npz")
+            os.close(fd)
+            t.out = Path(out)
+            t.process = multiprocessing.get_context("fork").Process(
+                target=_fit_seed, args=(str(path), limit, str(t.out)), daemon=True)
+            t.process.start()
+        return t
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.out.unlink(missing_ok=True)
+
+    def store(self, org: Org, progress: bool) -> str:
+        from casework.insight.router import Router
+        from casework.insight.training import router_store, seed_rows, training_rows
+
+        self.process.join()
+        try:
+            if self.process.exitcode != 0 or not self.out.stat().st_size:
+                return f"训练失败（子进程退出码 {self.process.exitcode}），请运行 manage.py train_router --seed {self.path}"
+            router = Router.from_bytes(self.out.read_bytes())
+        finally:
+            self.out.unlink(missing_ok=True)
+        n_seed = len(_limited(seed_rows(self.path).labels, self.limit))
+        model = router_store(org.province, router, cases=None, unit_rows=training_rows(org.province),
+                             seed=self.path, n_seed=n_seed)
+        return f"第 {model.version} 版，由 {n_seed} 条政府已分类留言训练，{len(model.classes)} 个类别"
+
+
+def _limited(items: list, limit: int | None) -> list:
+    return items if limit is None else items[:limit]
+
+
+def _fit_seed(path: str, limit: int | None, out: str) -> None:
+    from casework.insight.router import Router
+    from casework.insight.training import seed_rows
+
+    rows = seed_rows(Path(path))
+    idx = list(range(len(rows.labels)))
+    if limit is not None:
+        random.Random(0).shuffle(idx)
+        idx = sorted(idx[:limit])
+    pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
+    router = Router().fit(pick(rows.texts), pick(rows.titles), pick(rows.labels), n_jobs=1)
+    Path(out).write_bytes(router.to_bytes())
 
 
 def _count_by_state(qs):
@@ -213,6 +305,7 @@ def reset_demo() -> int:
         for j in sorted(jurisdictions, key=lambda j: -len(j.path)):
             j.delete()
         get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
+        DemoLoad.objects.all().delete()
     return n
 
 

@@ -22,9 +22,11 @@ from casework.cases.actions import (
     case_redirect, case_register, case_reply, case_request_extension, case_request_review,
     case_request_rereview, case_start_hearing, case_withdraw, supervision_answer, supervision_issue,
 )
+from casework.cases.access import preload_scope
 from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
+from casework.organisation.models import Membership
 from casework.rules.lifecycle import OPEN, Outcome, Role, Route, Satisfaction, State
 
 from . import people
@@ -137,6 +139,13 @@ class Storyteller:
         for username, role, unit in org.roles:
             self._staff.setdefault((unit.pk, role), org.users[username])
         self.district_weights = [1.0 + 0.25 * i for i in range(len(org.districts))][::-1]  # A1区 busiest
+        # Each action loads its actor's memberships; the demo's staff keep theirs throughout: load them once.
+        mine: dict[int, list] = {u.pk: [] for u in org.users.values()}
+        for m in Membership.objects.filter(user__in=list(org.users.values()), unit__is_active=True).select_related(
+                "unit__jurisdiction"):
+            mine[m.user_id].append(m)
+        for user in org.users.values():
+            preload_scope(user, mine[user.pk])
 
     def staff(self, unit, role: Role):
         return self._staff[(unit.pk, str(role))]

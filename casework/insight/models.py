@@ -23,6 +23,9 @@ class RouterModel(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     n_cases = models.PositiveIntegerField("训练案件数")
     last_case_id = models.PositiveBigIntegerField("训练截至案件", default=0)
+    # Labelled messages trained on beside the cases (``train_router --seed FILE.csv``); kept by later trainings.
+    seed = models.CharField("附加训练数据", max_length=500, blank=True)
+    n_seed = models.PositiveIntegerField("附加训练条数", default=0)
     classes = models.JSONField("类别", default=list)
     dropped = models.JSONField("样本不足未参与的类别", default=dict)
     metrics = models.JSONField("评估", default=dict)

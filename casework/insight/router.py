@@ -477,9 +477,9 @@ def _progress(progress: bool | str | Callable[[str], None], total: int) -> Calla
         return progress
     if not progress:
         return lambda _msg: None
-    from tqdm import tqdm
+    from casework.progress import progress_bar
 
-    bar = tqdm(total=total, desc=progress if isinstance(progress, str) else "训练分类模型", unit="步")
+    bar = progress_bar(total=total, desc=progress if isinstance(progress, str) else "训练分类模型", unit="步")
 
     def step(msg: str) -> None:
         bar.set_postfix_str(msg, refresh=False)

@@ -18,6 +18,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from django.db import transaction
@@ -31,6 +32,7 @@ from casework.organisation.models import Jurisdiction
 from casework.rules.lifecycle import TERMINAL, State
 
 from .errors import RareCategoryWarning, TrainingDataError
+from .labelled import read_labelled_csv
 from .models import RouterModel
 from .router import Router
 
@@ -126,41 +128,93 @@ def _holdout_split(labels: list[str], seed: int = 0) -> tuple[list[int], list[in
     return sorted(train), sorted(test)
 
 
-def router_train(
-    jurisdiction: Jurisdiction, *, by=None, evaluate_holdout: bool = True,
-    progress: bool | str | Callable[[str], None] = False, n_jobs: int = 2,
-) -> RouterModel:
-    """Train a new version for ``jurisdiction``'s subtree; ``TrainingDataError`` keeps the old one in use.
+def seed_rows(path: Path) -> TrainingRows:
+    """Labelled messages from a CSV file (``labelled.read_labelled_csv``) as training rows: no case, no unit."""
+    texts, titles, labels = read_labelled_csv(path)
+    n = len(texts)
+    return TrainingRows([0] * n, titles, texts, labels, [0] * n, [None] * n)
 
-    Two trainings at once: each is stored, but one that began before the model in use
-    was stored does not replace it (it is kept as an inactive version).
-    """
-    started = timezone.now()
-    rows = training_rows(jurisdiction)
-    if not rows.ids:
-        raise TrainingDataError(f"{jurisdiction.name}没有带分类的已办结案件，无法训练。原有模型保持不变。",
-                                code="no_training_data")
+
+def _seed_path(jurisdiction: Jurisdiction, seed: Path | None) -> Path | None:
+    """The seed asked for, else the one the model in use was trained with (while its file is still there)."""
+    if seed is not None:
+        return Path(seed)
+    current = RouterModel.objects.filter(jurisdiction=jurisdiction, active=True).only("seed").first()
+    if current is not None and current.seed and Path(current.seed).is_file():
+        return Path(current.seed)
+    return None
+
+
+def router_fit(rows: TrainingRows, *, evaluate_holdout: bool = True, progress: bool | str | Callable = False,
+               name: str = "", n_jobs: int = 2) -> tuple[Router, dict, list[str]]:
+    """(the fitted router, its metrics, warnings about rare categories): no database, the slow part."""
     metrics: dict = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RareCategoryWarning)
-        if evaluate_holdout and len(rows.ids) >= 50:
+        if evaluate_holdout and len(rows.labels) >= 50:
             tr, te = _holdout_split(rows.labels)
             pick = lambda xs, idx: [xs[i] for i in idx]  # noqa: E731
             try:
                 trial = Router().fit(pick(rows.texts, tr), pick(rows.titles, tr), pick(rows.labels, tr), n_jobs=n_jobs,
-                                     progress=f"{jurisdiction.name}：评估（留出 20%）" if progress is True else progress)
+                                     progress=f"{name}：评估（留出 20%）" if progress is True else progress)
             except TrainingDataError:
                 trial = None  # the full set may still be enough: it decides below
             if trial is not None:
                 metrics = {"holdout": HOLDOUT, **evaluate(trial, pick(rows.titles, te), pick(rows.texts, te),
                                                           pick(rows.labels, te))}
         router = Router().fit(rows.texts, rows.titles, rows.labels, n_jobs=n_jobs,
-                              progress=f"{jurisdiction.name}：训练（{len(rows.ids)} 件）" if progress is True else progress)
-    rare_warnings = [str(w.message) for w in caught if issubclass(w.category, RareCategoryWarning)]
-    blob = router.to_bytes()
-    last_id = max(rows.ids)
-    dropped = dict(router.info.get("dropped_labels", {}))
+                              progress=f"{name}：训练（{len(rows.labels)} 条）" if progress is True else progress)
     metrics["cv_macro_f1"] = router.info.get("cv_macro_f1")
+    return router, metrics, [str(w.message) for w in caught if issubclass(w.category, RareCategoryWarning)]
+
+
+def router_train(
+    jurisdiction: Jurisdiction, *, by=None, evaluate_holdout: bool = True, seed: Path | None = None,
+    include_cases: bool = True, progress: bool | str | Callable[[str], None] = False, n_jobs: int = 2,
+) -> RouterModel:
+    """Train a new version for ``jurisdiction``'s subtree; ``TrainingDataError`` keeps the old one in use.
+
+    ``seed``: a CSV of labelled messages (columns text, title, label) trained on beside the closed cases, for an
+    office whose own history is short; later trainings keep the seed of the model in use while its file exists.
+    ``include_cases=False`` trains on the seed alone (the closed cases still give the units each category went to).
+    """
+    started = timezone.now()
+    seed = _seed_path(jurisdiction, seed)
+    cases = training_rows(jurisdiction)
+    seeded = seed_rows(seed) if seed is not None else TrainingRows([], [], [], [], [], [])
+    fit_rows = _join(seeded, cases) if include_cases else seeded
+    if not fit_rows.labels:
+        raise TrainingDataError(f"{jurisdiction.name}没有带分类的已办结案件，无法训练。原有模型保持不变。",
+                                code="no_training_data")
+    router, metrics, rare_warnings = router_fit(fit_rows, evaluate_holdout=evaluate_holdout, progress=progress,
+                                                name=jurisdiction.name, n_jobs=n_jobs)
+    return router_store(jurisdiction, router, cases=cases if include_cases else None, unit_rows=cases,
+                        seed=seed, n_seed=len(seeded.labels), metrics=metrics, warnings_=rare_warnings, by=by,
+                        started=started)
+
+
+def _join(a: TrainingRows, b: TrainingRows) -> TrainingRows:
+    return TrainingRows(a.ids + b.ids, a.titles + b.titles, a.texts + b.texts, a.labels + b.labels,
+                        a.jurisdictions + b.jurisdictions, a.units + b.units)
+
+
+def router_store(
+    jurisdiction: Jurisdiction, router: Router, *, cases: TrainingRows | None, unit_rows: TrainingRows,
+    seed: Path | None = None, n_seed: int = 0, metrics: dict | None = None, warnings_: list[str] = (),
+    by=None, started=None,
+) -> RouterModel:
+    """Store a fitted router as the next version (one short transaction, a ``router_trained`` event).
+
+    ``cases``: the closed cases it was fitted on (None: none, a seed-only model); ``unit_rows``: the closed cases
+    that say which unit each category went to. A training that began before the model in use was stored does not
+    replace it (it is kept as an inactive version).
+    """
+    started = started or timezone.now()
+    metrics = dict(metrics or {})
+    n_cases = len(cases.ids) if cases is not None else 0
+    last_id = max(cases.ids) if cases is not None and cases.ids else 0
+    blob = router.to_bytes()
+    dropped = dict(router.info.get("dropped_labels", {}))
     user = getattr(by, "user", by)
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # one training commits at a time
@@ -170,8 +224,9 @@ def router_train(
             RouterModel.objects.filter(jurisdiction=jurisdiction, active=True).update(active=False)
         model = RouterModel.objects.create(
             jurisdiction=jurisdiction, version=version, algorithm=router.info.get("algorithm", "") or "router",
-            trained_by=user if getattr(user, "pk", None) else None, n_cases=len(rows.ids), last_case_id=last_id,
-            classes=router.classes, dropped=dropped, metrics=metrics, unit_map=unit_map(rows), blob=blob,
+            trained_by=user if getattr(user, "pk", None) else None, n_cases=n_cases, last_case_id=last_id,
+            seed=str(seed) if seed is not None else "", n_seed=n_seed,
+            classes=router.classes, dropped=dropped, metrics=metrics, unit_map=unit_map(unit_rows), blob=blob,
             active=not newer,
         )
         old = RouterModel.objects.filter(jurisdiction=jurisdiction, active=False).order_by("-version")
@@ -183,10 +238,11 @@ def router_train(
             actor_id=user.pk if getattr(user, "pk", None) else None,
             actor_kind=ActorKind.STAFF if getattr(user, "pk", None) else ActorKind.SYSTEM,
             effective_on=timezone.localdate(),
-            data={"version": version, "active": not newer, "n_cases": len(rows.ids), "classes": router.classes, "dropped": dropped,
-                  "metrics": metrics, "warnings": rare_warnings, "model_version": router.version},
+            data={"version": version, "active": not newer, "n_cases": n_cases, "n_seed": n_seed,
+                  "classes": router.classes, "dropped": dropped, "metrics": metrics, "warnings": list(warnings_),
+                  "model_version": router.version},
         )
-    model.warnings = rare_warnings
+    model.warnings = list(warnings_)
     return model
 
 

@@ -422,3 +422,49 @@ def test_the_merge_action_refuses_a_target_about_the_actors_own_unit_xinfang_art
         case_merge(world.supervisor, case_id=new.pk, into_case_id=about_bureau.pk)
     new.refresh_from_db()
     assert new.merged_into_id is None and new.state == "registered"
+
+
+def _seed_csv(path, per_label: int = 8):
+    import csv
+
+    texts, titles, cats = training_rows(per_label)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["title", "text", "label"])
+        w.writerows(zip(titles, texts, cats))
+    return path
+
+
+def test_a_seed_of_labelled_messages_is_trained_on_beside_the_cases_and_kept_by_retraining(world, tmp_path):
+    """An office with little history seeds its router with labelled messages (train_router --seed); the daily
+    retraining keeps the seed while its file exists, and trains on the cases alone once it is gone."""
+    seed = _seed_csv(tmp_path / "labelled.csv")
+    train(seed=str(seed), seed_only=True)
+    m = RouterModel.objects.get(active=True)
+    assert (m.n_cases, m.n_seed, m.seed) == (0, 24, str(seed))
+    assert m.classes == sorted(TEMPLATES)
+
+    closed_cases(world)
+    again = training.router_train(world.province, evaluate_holdout=False, n_jobs=1)
+    assert (again.n_cases, again.n_seed, again.seed) == (24, 24, str(seed))
+    assert Event.objects.filter(verb="router_trained").order_by("-id").first().data["n_seed"] == 24
+
+    seed.unlink()
+    alone = training.router_train(world.province, evaluate_holdout=False, n_jobs=1)
+    assert (alone.n_cases, alone.n_seed, alone.seed) == (24, 0, "")
+
+
+@pytest.mark.parametrize("content, args", [
+    ("title,body\nx,y\n", {}),  # no text/label columns
+    (None, {}),  # no such file
+    ("title,text,label\n", {"seed_only": True, "seed": None}),  # --seed-only without --seed
+])
+def test_train_router_refuses_a_bad_seed_and_changes_nothing(world, tmp_path, content, args):
+    path = tmp_path / "seed.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    kw = {"seed": str(path), **args}
+    kw = {k: v for k, v in kw.items() if v is not None}
+    with pytest.raises(CommandError):
+        train(**kw)
+    assert not RouterModel.objects.exists() and not Event.objects.filter(verb="router_trained").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from tqdm import tqdm
+from casework.progress import progress_bar
 
 from casework.audit.models import Event
 from casework.holidays.services import counting, current_calendar
@@ -53,7 +53,7 @@ def cases_recompute_clocks(*, progress: bool = False) -> int:
     calendar = current_calendar()
     ids = list(Case.objects.filter(state__in=[s.value for s in OPEN]).values_list("pk", flat=True))
     changed = 0
-    for start in tqdm(range(0, len(ids), 500), disable=not progress, unit="batch"):
+    for start in progress_bar(range(0, len(ids), 500), enabled=progress, unit="batch"):
         with transaction.atomic():
             batch = list(Case.objects.select_for_update().filter(pk__in=ids[start : start + 500]))
             events: dict[int, list] = {}

@@ -1,7 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
+from casework.progress import progress_bar
 
 from casework.audit.chain import verify_chains
 from casework.audit.models import Event
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, **options):
         total = Event.objects.count()
-        with tqdm(total=total, unit="event", disable=quiet or total < 5000, file=sys.stderr) as bar:
+        with progress_bar(total=total, unit="event", enabled=not quiet and total >= 5000) as bar:
             faults = list(verify_chains(progress=bar.update))
         if faults:
             self.stderr.write(f"event chain broken: {faults[0]}")

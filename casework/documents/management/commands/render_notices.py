@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
+from casework.progress import progress_bar
 
 from casework.audit.models import Event
 from casework.cases.models import Case
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             cases = cases.filter(lead_unit_id=unit)
         out.mkdir(parents=True, exist_ok=True)
         written = 0
-        for case in tqdm(cases.iterator(), total=cases.count(), unit="notice"):
+        for case in progress_bar(cases.iterator(), total=cases.count(), unit="notice"):
             filename, pdf = render_for_case(case, kind)
             (out / filename).write_bytes(pdf)
             written += 1

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# What `make run` does once the Python packages are installed: the system packages (CJK fonts and what
+# WeasyPrint renders with), the database, the demo's organisation and logins; then it serves at once while
+# the demo's cases are made in a background process (the pages show how far it has come).
+# HOST, PORT: where to serve (default 127.0.0.1:8000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+bash scripts/system-packages.sh run
+# make run is the development server on SQLite with demo data: debug pages on (never in production).
+export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
+$PY manage.py migrate --noinput -v 0
+$PY manage.py seed_holidays
+$PY manage.py load_demo --background
+echo
+echo "Casework is running at http://$HOST:$PORT/  (Ctrl-C stops it)"
+echo
+exec $PY manage.py runserver "$HOST:$PORT"
