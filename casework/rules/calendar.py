@@ -5,9 +5,12 @@ The official schedule of public holidays (法定节假日) and make-up working d
 or December for the next year. ``chinesecalendar`` ships the schedules from
 2004 onwards but only up to the year it was released for; a clock started
 today can end in a year nobody has published yet. A ``HolidayCalendar``
-therefore knows which years it has an official schedule for: outside them it
-counts weekends only and every result that depends on such a day is marked
-*provisional*, to be recomputed when administrators enter the schedule.
+therefore knows which years it has an official schedule for. Outside them it
+counts the statutory holidays that the 全国年节及纪念日放假办法 (2024 revision,
+Art 2) fixes whatever the yearly notice adds (``statutory_days_off``) and the
+weekends; only the notice's bridge days and make-up working days are unknown,
+so every result that depends on such a year is marked *provisional*, to be
+recomputed when administrators enter the schedule.
 
 Counting periods follows 民法典 Art 201 (「开始的当日不计入」, the start day is
 not counted) and Art 203 (a period whose last day is a statutory day off ends
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 EARLIEST = dt.date(2004, 1, 1)
@@ -27,6 +31,34 @@ EARLIEST = dt.date(2004, 1, 1)
 
 LATEST = dt.date(2199, 12, 31)
 """Far enough for any clock; later dates are refused rather than guessed."""
+
+
+STATUTORY_SINCE = 2025
+"""放假办法 as revised in 2024 (in force 1 January 2025): 元旦 1 day; 春节 4 days (除夕, 初一 to 初三); 清明 1 day;
+劳动节 2 days (1–2 May); 端午 1 day; 中秋 1 day; 国庆 3 days (1–3 October). 13 days, 12 when 中秋 falls on one
+of 国庆's days."""
+
+STATUTORY_NAMES = frozenset({"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"})
+"""The holidays of Art 2, as the ``holidays`` package names them in zh_CN (除夕 is 农历除夕 there)."""
+
+STATUTORY_UNTIL = 2099
+"""The lunar dates are computed to 2099; later unpublished years count weekends only (and stay provisional)."""
+
+
+@lru_cache(maxsize=None)
+def statutory_days_off(year: int) -> frozenset[dt.date]:
+    """The days off of 放假办法 Art 2 in ``year``, without the yearly notice's bridges and make-up days.
+
+    The lunar and solar-term dates (除夕, 春节, 清明, 端午, 中秋) come from the ``holidays`` package, whose China
+    calendar carries the 2024 revision; its guesses at bridge days ("observed") and the notices' bridge days it
+    knows for past years (休息日（由 … 调休）) are left out: only the days Art 2 names.
+    """
+    if not STATUTORY_SINCE <= year <= STATUTORY_UNTIL:
+        return frozenset()
+    import holidays  # imported here: only a year without a schedule needs it
+
+    days = holidays.China(years=year, observed=False, language="zh_CN")
+    return frozenset(d for d, names in days.items() if STATUTORY_NAMES & set(names.split("; ")))
 
 
 class CalendarError(ValueError):
@@ -68,15 +100,20 @@ class HolidayCalendar:
     ``days_off`` are the dates of official holiday periods (including the
     weekend days inside them); ``makeup_workdays`` are weekend dates declared
     working days (调休). ``known_years`` are the years whose schedule has been
-    published and entered; other years count Monday to Friday as working days.
+    published and entered; in other years the statutory holidays
+    (``statutory_days_off``) and the weekends are days off.
     """
 
     days_off: frozenset[dt.date] = frozenset()
     makeup_workdays: frozenset[dt.date] = frozenset()
     known_years: frozenset[int] = frozenset()
     _index: "_WorkdayIndex" = field(init=False, repr=False, compare=False)
+    provisional_days_off: frozenset[dt.date] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        statutory = [statutory_days_off(y) for y in range(STATUTORY_SINCE, STATUTORY_UNTIL + 1)
+                     if y not in self.known_years]
+        object.__setattr__(self, "provisional_days_off", frozenset().union(*statutory))
         object.__setattr__(self, "_index", _WorkdayIndex(self))
 
     # -- construction ---------------------------------------------------------
@@ -107,7 +144,7 @@ class HolidayCalendar:
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.makeup_workdays:
             return True
-        if day in self.days_off:
+        if day in self.days_off or day in self.provisional_days_off:
             return False
         return day.weekday() < 5
 
@@ -181,7 +218,7 @@ class _WorkdayIndex:
 
     def __init__(self, calendar: HolidayCalendar) -> None:
         first, last = EARLIEST.toordinal(), LATEST.toordinal() + 60
-        off = {d.toordinal() for d in calendar.days_off}
+        off = {d.toordinal() for d in calendar.days_off | calendar.provisional_days_off}
         work = {d.toordinal() for d in calendar.makeup_workdays}
         # 0001-01-01 (ordinal 1) was a Monday, so (n - 1) % 7 is the weekday.
         self.ordinals = [

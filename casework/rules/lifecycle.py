@@ -136,6 +136,7 @@ class CaseFacts:
     replied: bool = False
     rated: bool = False
     window_due: dt.date | None = None  # the running clock's due date, if any
+    window_provisional: bool = False  # that date rests on a year whose holiday schedule is not published
 
 
 class TransitionRefused(Exception):
@@ -189,7 +190,8 @@ def _text(name: str, label: str) -> Guard:
 
 
 def _within_window(facts, params, on):
-    if facts.window_due is not None and on > facts.window_due:
+    # A provisional end (a year without a published schedule) never refuses a request: it waits for the schedule.
+    if facts.window_due is not None and on > facts.window_due and not facts.window_provisional:
         return f"已超过申请期限（截止 {facts.window_due.isoformat()}）"
     return None
 
@@ -197,6 +199,8 @@ def _within_window(facts, params, on):
 def _window_passed(facts, params, on):
     if facts.window_due is None or on <= facts.window_due:
         return "申请期限尚未届满"
+    if facts.window_provisional:
+        return "申请期限的截止日为暂定日期（该年度节假日安排尚未发布），发布后再结案"
     return None
 
 

@@ -23,6 +23,7 @@ from casework.cases.selectors import (
     CaseFilters, case_timeline, cases_search, supervision_board, supervisions_for_unit_staff, work_counts,
 )
 from casework.holidays.duedate import DueDateError, compute_due, parse_start
+from casework.holidays.selectors import schedule_gaps
 from casework.organisation.models import Unit
 from casework.rules.clocks import RULES
 from casework.rules.lifecycle import STATE_LABELS, TRANSITIONS, State, available_actions
@@ -84,7 +85,16 @@ def home(request):
         "withheld": withheld_case_ids(request.user, [c.pk for c in page]),
         "soon": timezone.localdate() + dt.timedelta(days=3), "query": query.urlencode(),
         "supervisions": supervisions_for_unit_staff(request.user)[:20],
+        "schedule_gaps": schedule_gaps(timezone.localdate()) if _administers(request.user) else [],
     })
+
+
+def _administers(user) -> bool:
+    """Administrators enter the holiday schedule: their home page says which year is missing."""
+    from casework.organisation.models import Membership
+    from casework.rules.lifecycle import Role
+
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
 
 
 @login_required

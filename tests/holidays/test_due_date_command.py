@@ -111,9 +111,10 @@ def test_working_days(db):
 
 
 def test_working_days_into_an_unpublished_year_are_provisional(db):
-    # given: 3 working days from Wed 30 Dec 2026: 31 Dec, Fri 1 Jan 2027 (not yet known as a holiday), Mon 4 Jan
+    # given: 3 working days from Wed 30 Dec 2026: 31 Dec, (Fri 1 Jan 2027 is 元旦, 放假办法 Art 2, whatever 2027's
+    # notice adds), Mon 4 Jan, Tue 5 Jan
     # when / then
-    assert due_date("2026-12-30", "--days", "3", "--working-days") == "2027-01-04 provisional\n"
+    assert due_date("2026-12-30", "--days", "3", "--working-days") == "2027-01-05 provisional\n"
 
 
 def test_answers_follow_an_imported_schedule(db, tmp_path):

@@ -21,6 +21,7 @@ from casework.rules.calendar import (
     HolidayCalendar,
     package_schedule,
     parse_schedule_lines,
+    statutory_days_off,
 )
 
 D = dt.date
@@ -198,38 +199,66 @@ def test_five_working_days_from_a_holiday_xinfang_art_23_3():
 # -- years with no published schedule -----------------------------------------------------
 
 
-def test_date_past_2026_is_weekends_only_and_provisional():
-    """民法典 Art 203 cannot be applied yet to 2027 (schedule not published): a period ending
-    there counts weekends only and is marked provisional, never raising."""
-    # given 15 days (Art 22) from 17 Dec 2026, landing on Fri 1 Jan 2027
+def test_a_year_without_a_schedule_counts_the_statutory_holidays_and_is_provisional():
+    """放假办法 Art 2 fixes 元旦 (1 Jan) whatever the yearly notice adds; 民法典 Art 203 then rolls a period that
+    ends on it to the next working day. 2027's notice is not published: the result is provisional, never raising."""
+    # given 15 days (Art 22) from 17 Dec 2026, landing on Fri 1 Jan 2027 (元旦), then a weekend
     start = D(2026, 12, 17)
     # when
     due = CAL.add_days(start, 15)
     wd = CAL.add_working_days(D(2027, 3, 1), 5)
     # then
-    assert due == DueDate(D(2027, 1, 1), provisional=True)
-    assert str(due) == "2027-01-01 provisional"
+    assert due == DueDate(D(2027, 1, 4), provisional=True)
+    assert str(due) == "2027-01-04 provisional"
     assert wd == DueDate(D(2027, 3, 8), provisional=True)
     assert CAL.add_days(D(2026, 3, 2), 15).provisional is False
 
 
-def test_entering_a_2027_schedule_changes_the_due_date_and_clears_provisional():
-    """民法典 Art 203 once the 2027 schedule is entered (made up here: 1-3 Jan off, Sun 10 Jan a
-    make-up working day): the due date moves and is no longer provisional."""
+STATUTORY_2027 = {  # 放假办法 (2024) Art 2 in 2027; lunar dates: 除夕 5 Feb, 端午 9 Jun, 中秋 15 Sep; 清明 5 Apr
+    D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8), D(2027, 4, 5),
+    D(2027, 5, 1), D(2027, 5, 2), D(2027, 6, 9), D(2027, 9, 15), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3),
+}
+
+
+def test_the_statutory_holidays_of_2027_are_the_thirteen_days_of_art_2():
+    """放假办法 (2024 revision) Art 2: 元旦 1, 春节 4 (除夕 to 初三), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3."""
+    assert statutory_days_off(2027) == STATUTORY_2027
+    assert not any(CAL.is_working_day(d) for d in STATUTORY_2027)
+    assert CAL.is_working_day(D(2027, 2, 9))  # 初四: only the yearly notice may add a bridge day
+    assert statutory_days_off(2024) == frozenset()  # before the revision took effect: the schedule is known anyway
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_holidays_agree_with_the_published_schedules(year):
+    """放假办法 Art 2 for the years whose notice is out (2025, 2026): every statutory day the calendar would count
+    for an unpublished year is a day off in the published schedule (chinese_calendar), none missing."""
+    days = statutory_days_off(year)
+    assert len(days) in (12, 13)  # 12 when 中秋 falls on one of 国庆's days
+    assert [d for d in days if chinese_calendar.is_workday(d)] == []
+    assert all(d.year == year for d in days)
+
+
+def test_entering_a_2027_schedule_adds_its_bridge_days_and_clears_provisional():
+    """民法典 Art 203 once the 2027 schedule is entered (made up here: 1-3 Jan off, Sun 10 Jan a make-up
+    working day, 4 Jan a bridge day): the due date moves and is no longer provisional."""
     # given the package schedule plus a made-up 2027 New Year schedule
     rows, years = package_schedule()
-    made_up_2027 = [(D(2027, 1, 1), False), (D(2027, 1, 2), False), (D(2027, 1, 3), False), (D(2027, 1, 10), True)]
+    made_up_2027 = [(D(2027, 1, 1), False), (D(2027, 1, 2), False), (D(2027, 1, 3), False), (D(2027, 1, 4), False),
+                    (D(2027, 1, 10), True)]
     cal_2027 = HolidayCalendar.from_schedule(rows + made_up_2027, years + [2027])
     # when
     before = CAL.add_days(D(2026, 12, 17), 15)
     after = cal_2027.add_days(D(2026, 12, 17), 15)
     # then
-    assert before == DueDate(D(2027, 1, 1), provisional=True)
-    assert after == DueDate(D(2027, 1, 4), provisional=False)
+    assert before == DueDate(D(2027, 1, 4), provisional=True)
+    assert after == DueDate(D(2027, 1, 5), provisional=False)
     # and 信访工作条例 Art 23 ¶3 working days count the made-up Sunday: one working day after
     # Fri 8 Jan is Sun 10 Jan with the schedule, Mon 11 Jan without it
     assert cal_2027.add_working_days(D(2027, 1, 8), 1) == DueDate(D(2027, 1, 10), provisional=False)
     assert CAL.add_working_days(D(2027, 1, 8), 1) == DueDate(D(2027, 1, 11), provisional=True)
+    # the entered year replaces the statutory guess: a year entered without 中秋 (say) has it as a working day
+    cal_2027_partial = HolidayCalendar.from_schedule(rows + made_up_2027, years + [2027])
+    assert cal_2027_partial.is_working_day(D(2027, 9, 15))
 
 
 def test_schedule_entered_without_marking_the_year_known_stays_provisional():

@@ -13,7 +13,7 @@ import chinese_calendar
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from casework.rules.calendar import LATEST, CalendarError, Counting, HolidayCalendar
+from casework.rules.calendar import LATEST, CalendarError, Counting, HolidayCalendar, statutory_days_off
 from casework.rules.clocks import MAX_EXTENSION_DAYS, RULES, Happening, current_clock, derive_clocks
 from casework.rules.lifecycle import (
     TERMINAL,
@@ -42,14 +42,29 @@ RECENT = st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 12, 31))  # around 
 
 
 def _published_truth(day: dt.date) -> bool:
-    """Working day per ``chinese_calendar``, weekends only where it has no data."""
+    """Working day per ``chinese_calendar``; where it has no data, not a weekend and not a statutory holiday."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_days_off(day.year)
 
 
 # -- calendar -----------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(start=st.dates(min_value=D(2026, 1, 1), max_value=D(2090, 12, 31)), days=st.integers(1, 400),
+       counting=COUNTINGS)
+def test_a_period_into_an_unpublished_year_is_provisional_and_never_ends_on_a_statutory_holiday(start, days,
+                                                                                                 counting):
+    """放假办法 Art 2 and 民法典 Art 203: in a year without a published schedule the statutory holidays are days
+    off; a period touching such a year is provisional, and when it rolls it never ends on one of them."""
+    due = CAL.add_days(start, days, counting)
+    assert due.provisional == (due.on.year > 2026)
+    if counting.roll_to_working_day:
+        assert due.on not in statutory_days_off(due.on.year)
+    wd = CAL.add_working_days(start, min(days, 60), counting)
+    assert wd.on not in statutory_days_off(wd.on.year) and wd.on.weekday() < 5 or CAL.is_known(wd.on)
 
 
 @SETTINGS

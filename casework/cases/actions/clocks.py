@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from casework.progress import progress_bar
 
 from casework.audit.models import Event
 from casework.holidays.services import counting, current_calendar
+from casework.progress import progress_bar
 from casework.rules.calendar import HolidayCalendar
 from casework.rules.clocks import Clock, Happening, current_clock, derive_clocks
 from casework.rules.lifecycle import OPEN

@@ -108,10 +108,14 @@ def case_expire_window(*, case_id: int, on: dt.date | None = None) -> Case:
 
 
 def cases_close_expired_windows(today: dt.date | None = None) -> int:
-    """Close every case whose request window has passed. Each case in its own transaction."""
+    """Close every case whose request window has passed. Each case in its own transaction.
+
+    A window whose end is provisional (a year without a published holiday schedule) waits: nothing is closed on a
+    date the schedule may still move."""
     today = today or timezone.localdate()
     ids = Case.objects.filter(
-        state__in=[State.REPLIED, State.REVIEWED], due_rule__in=["review_request", "rereview_request"], due_on__lt=today
+        state__in=[State.REPLIED, State.REVIEWED], due_rule__in=["review_request", "rereview_request"], due_on__lt=today,
+        due_provisional=False,
     ).values_list("pk", flat=True)
     closed = 0
     for pk in list(ids):

@@ -44,6 +44,7 @@ def case_facts(case: Case) -> CaseFacts:
         replied=bool(case.outcome),
         rated=bool(case.satisfaction),
         window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
+        window_provisional=case.due_provisional and case.due_rule in WINDOW_RULES,
     )
 
 
