@@ -144,7 +144,8 @@ def derive_clocks(
 
     Unknown actions are ignored (not every event touches a clock). The due
     date of a running clock counts paused calendar days on top of the period
-    (Art 36 ¶2: 「听证所需时间不计算在前款规定的期限内」).
+    (Art 36 ¶2: 「听证所需时间不计算在前款规定的期限内」): every day a hearing lasts, from
+    the day it starts to the day it ends, both included.
     """
     from .lifecycle import TRANSITIONS  # the table says what each action does
 
@@ -172,7 +173,8 @@ def derive_clocks(
             i = running(name)
             if i is not None and clocks[i].state is ClockState.PAUSED:
                 c = clocks[i]
-                gap = (h.on - c.paused_since).days if c.paused_since else 0
+                # every day the hearing lasts, the first and the last included (Art 36 ¶2)
+                gap = (h.on - c.paused_since).days + 1 if c.paused_since else 0
                 clocks[i] = replace(
                     c, state=ClockState.RUNNING, paused_since=None, paused_days=c.paused_days + max(gap, 0)
                 )

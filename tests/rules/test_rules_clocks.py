@@ -316,22 +316,29 @@ def test_hearing_pauses_the_rereview_decision_clock_xinfang_art_36_2():
 
 
 def test_hearing_time_moves_the_rereview_decision_due_date_by_the_paused_days_xinfang_art_36_2():
-    """信访工作条例 Art 36 ¶2: a hearing from 3 to 12 Aug 2026 (9 days) moves the due date from
-    Wed 19 Aug to Fri 28 Aug."""
+    """信访工作条例 Art 36 ¶2: a hearing from 3 to 12 Aug 2026 lasts 10 days, the first and the last included;
+    it moves the due date from Wed 19 Aug to Sat 29 Aug, which rolls to Mon 31 Aug (民法典 Art 203)."""
     # given
     history = REREVIEW + [H("start_hearing", D(2026, 8, 3)), H("end_hearing", D(2026, 8, 12))]
     # when
     clocks = derive_clocks(history, CAL)
     # then
     decision = only(clocks, "rereview_decision")
-    assert decision.state is ClockState.RUNNING and decision.paused_days == 9
-    assert decision.due == DueDate(D(2026, 8, 28))
-    assert decision.due.on - D(2026, 8, 19) == dt.timedelta(days=9)
+    assert decision.state is ClockState.RUNNING and decision.paused_days == 10
+    assert decision.due == DueDate(D(2026, 8, 31))
+
+
+def test_a_one_day_hearing_pauses_the_clock_for_that_day_xinfang_art_36_2():
+    """信访工作条例 Art 36 ¶2: a hearing that starts and ends on the same day still took that day."""
+    history = REREVIEW + [H("start_hearing", D(2026, 8, 3)), H("end_hearing", D(2026, 8, 3))]
+    decision = only(derive_clocks(history, CAL), "rereview_decision")
+    assert decision.paused_days == 1
+    assert decision.due == DueDate(D(2026, 8, 20))
 
 
 def test_two_hearings_add_up_xinfang_art_36_2():
-    """信访工作条例 Art 36 ¶2: every hearing's time is left out; 9 + 5 days move the due date 14 days,
-    rolled to the next working day (民法典 Art 203)."""
+    """信访工作条例 Art 36 ¶2: every hearing's time is left out; 10 + 6 days (both ends counted) move the due
+    date 16 days."""
     # given
     history = REREVIEW + [
         H("start_hearing", D(2026, 8, 3)),
@@ -342,9 +349,9 @@ def test_two_hearings_add_up_xinfang_art_36_2():
     # when
     decision = only(derive_clocks(history, CAL), "rereview_decision")
     # then
-    assert decision.paused_days == 14
-    assert decision.due == CAL.add_days(D(2026, 7, 20), 44)
-    assert decision.due.on == D(2026, 9, 2)
+    assert decision.paused_days == 16
+    assert decision.due == CAL.add_days(D(2026, 7, 20), 46)
+    assert decision.due.on == D(2026, 9, 4)
 
 
 def test_rereview_opinion_stops_the_last_clock_xinfang_art_36_3():
