@@ -23,6 +23,7 @@ from casework.organisation.models import Jurisdiction
 from casework.progress import progress_bar
 from casework.rules.lifecycle import OPEN
 
+from .disputes import tell_disputes
 from .models import DemoLoad
 from .org import DEMO_EMAIL_DOMAIN, PROVINCE_CODE, DemoError, Org, build_org
 from .scenario import Storyteller
@@ -53,6 +54,7 @@ class Result:
     refused: list[str] = field(default_factory=list)
     access_codes: list[tuple[str, str]] = field(default_factory=list)
     router: str = ""  # how training the routing model went
+    disputes: int = 0  # people's mediation disputes (demo/disputes.py)
 
 
 def demo_root() -> Jurisdiction | None:
@@ -129,17 +131,18 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
     overdue = demo_cases.filter(state__in=[s.value for s in OPEN], due_on__lt=today)
     with transaction.atomic():
         supervised = teller.supervise(list(overdue.select_related("jurisdiction", "current_unit").order_by("pk")))
+    disputes = tell_disputes(org, rng, today)
     _status(phase=DemoLoad.Phase.ROUTER, done=cases)
     router = training.store(org, bar_on) if training.running else _train_router(org, bar_on)
     result = Result(
-        router=router, org=org, source=source, cases=demo_cases.count(),
+        router=router, org=org, source=source, cases=demo_cases.count(), disputes=disputes.disputes,
         by_state=Counter(dict((s, n) for s, n in _count_by_state(demo_cases))),
         overdue=overdue.count(), supervised=supervised,
         rated=demo_cases.exclude(satisfaction="").count(),
         merged=teller.stats.merged,
         withdrawn=Event.objects.filter(verb="withdraw", case__in=demo_cases).count(),
         extensions=demo_cases.filter(extension_days_granted__gt=0).count(),
-        refused=teller.stats.refused, access_codes=teller.stats.access_codes,
+        refused=teller.stats.refused + disputes.refused, access_codes=teller.stats.access_codes,
     )
     _status(phase=DemoLoad.Phase.DONE, pid=None, message=router[:300])
     return result

@@ -36,6 +36,7 @@ DEPARTMENTS: dict[str, tuple[str, str, str]] = {
     "商贸旅游": ("commerce", "商务局", "商务局"),
 }
 LABELS = list(DEPARTMENTS)
+MEDIATING_DEPARTMENTS = ("housing", "labour", "commerce")  # they mediate disputes of their sector
 
 # district -> its streets (街道, with 社区) and townships (镇, with 村); all names invented.
 DISTRICTS: dict[str, list[tuple[str, list[str]]]] = {
@@ -67,6 +68,8 @@ class Township:
     jurisdiction: Jurisdiction
     office: Unit  # 信访办
     villages: list[str] = field(default_factory=list)
+    committee: Unit | None = None  # the township's 人民调解委员会 (人民调解法 Art 34): its mediation is done there
+    village_committees: list[Unit] = field(default_factory=list)  # each village's 人民调解委员会
 
 
 @dataclass
@@ -121,13 +124,17 @@ def build_org(rng: random.Random) -> Org:
             d.departments[label] = unit
             plan += [(f"handler_{key}_{dep_key}", Role.HANDLER, unit),
                      (f"official_{key}_{dep_key}", Role.ACCOUNTABLE_OFFICIAL, unit)]
+            if dep_key in MEDIATING_DEPARTMENTS:  # disputes a township committee could not settle come here
+                plan.append((f"mediator_{key}_{dep_key}", Role.MEDIATOR, unit))
         for t, (tname, villages) in enumerate(towns, start=1):
             tj = jurisdiction_create(name=tname, code=f"{code}{t:02d}", level=Level.TOWNSHIP, parent=dj)
             office = unit_create(name=f"{dname}{tname}信访办", short_name=f"{tname}信访办",
                                  kind=UnitKind.PETITION_OFFICE, jurisdiction=tj)
-            town = Township(tname, tj, office, list(villages))
+            committee = unit_create(name=f"{dname}{tname}人民调解委员会", short_name=f"{tname}调委会",
+                                    kind=UnitKind.MEDIATION, jurisdiction=tj)
+            town = Township(tname, tj, office, list(villages), committee)
             plan += [(f"clerk_{key}_{t}", Role.INTAKE_CLERK, office), (f"handler_{key}_{t}", Role.HANDLER, office),
-                     (f"mediator_{key}_{t}", Role.MEDIATOR, office)]
+                     (f"mediator_{key}_{t}", Role.MEDIATOR, committee), (f"mediator2_{key}_{t}", Role.MEDIATOR, committee)]
             for v, vname in enumerate(villages, start=1):
                 vj = jurisdiction_create(name=vname, code=f"{code}{t:02d}{v:02d}", level=Level.VILLAGE, parent=tj)
                 word = "居民委员会" if vname.endswith("社区") else "村民委员会"
@@ -136,6 +143,7 @@ def build_org(rng: random.Random) -> Org:
                 mediation = unit_create(name=f"{tname}{vname}人民调解委员会", short_name=f"{vname}调委会",
                                         kind=UnitKind.MEDIATION, jurisdiction=vj)
                 plan.append((f"mediator_{key}_{t}_{v}", Role.MEDIATOR, mediation))
+                town.village_committees.append(mediation)
             d.townships.append(town)
         org.districts[dname] = d
 

@@ -17,8 +17,10 @@ handling_opinion       信访事项处理意见书                              
 review_opinion         信访事项复查意见书                               Art 35, 36 ¶1
 rereview_opinion       信访事项复核意见书                               Art 36
 supervision_notice     信访事项督办通知                                 (督查督办)
-mediation_agreement    人民调解协议书                                   人民调解法 Art 29, 31, 33
+mediation_agreement    人民调解协议书 (and its draft)                    人民调解法 Art 29, 31, 33
 =====================  ===========================================  =================
+
+The 调解终止告知书 (人民调解法 Art 26) is in ``mediation_notices.py``.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
+from casework.rules.clocks import RULES
+
 from .layout import (
-    H1, H2, Block, Document, P, Signatory, chinese_date, document_number, paragraphs, render_pdf,
+    H1, H2, Block, Document, P, Signatory, _css_families, chinese_date, cn_numeral, document_number, font_families,
+    paragraphs, render_pdf,
 )
 
 __all__ = [
@@ -503,6 +508,7 @@ class MediationParty:
     role: str  # 甲方 / 乙方 / 申请人 / 被申请人
     name: str
     details: str = ""  # the basic details the parties agree to state (住址; for a unit, its representative)
+    signed: str = ""  # how the party signed the effective agreement: 签名 / 盖章 / 按指印
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -520,6 +526,12 @@ class MediationAgreement:
     recorder: bool = False  # a line for the person who kept the record (人民调解法 Art 27)
     copies: int | None = None  # default: one per party and one for the committee
     contact: str = ""
+    draft: bool = False  # printed for the parties to read before signing: marked, undated, no seal
+    confirmation_days: int = RULES["judicial_confirmation"].days  # Art 33
+    confirmation_due: dt.date | None = None  # the effective agreement's last day to apply (Art 33)
+
+
+DRAFT_MARK = "草稿　未经签署，不发生效力"
 
 
 def _mediation(m: MediationAgreement) -> Document:
@@ -532,7 +544,11 @@ def _mediation(m: MediationAgreement) -> Document:
     copies = m.copies or len(parties) + 1
     if copies < len(parties) + 1:
         raise NoticeError(f"协议书应当当事人各执一份、调解委员会留存一份，至少{len(parties) + 1}份")
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if m.draft:
+        blocks.append(P(f"本协议书为草稿（{_d(m.date)}制作），供各方当事人阅看。各方当事人签名、盖章或者按指印，"
+                        f"人民调解员签名并加盖人民调解委员会印章之前，本协议不发生效力。"))
+    blocks += [
         Block("line", f"{p.role}：{_need(p.name, '当事人姓名（名称）')}" + (f"，{_sentence(p.details)}" if p.details else ""))
         for p in parties
     ]
@@ -553,26 +569,36 @@ def _mediation(m: MediationAgreement) -> Document:
         P(f"本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
           f"经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行"
           f"（{MEDIATION_LAW}第二十九条、第三十一条）。"),
-        P(f"各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认"
+        P(f"各方当事人认为有必要的，可以自本协议生效之日起{cn_numeral(m.confirmation_days)}日内共同向人民法院申请司法确认"
           f"（{MEDIATION_LAW}第三十三条）。"),
-        P(f"本协议一式{copies}份，当事人各执一份，{m.committee}留存一份。"),
     ]
-    signatories = [Signatory(p.role) for p in parties]
+    if m.confirmation_due and not m.draft:
+        blocks.append(P(f"本协议于{_d(m.date)}生效，共同申请司法确认的期限至{_d(m.confirmation_due)}。"))
+    blocks.append(P(f"本协议一式{cn_numeral(copies)}份，当事人各执一份，{m.committee}留存一份。"))
+    signatories = [Signatory(p.role, f"{p.name}（{p.signed}）" if p.signed and not m.draft else "") for p in parties]
+    # the effective agreement's record copy names who signed and how; the paper copy leaves the room to sign
+    mediator = (Signatory("人民调解员", f"{m.mediator}（签名）") if m.mediator and not m.draft
+                and any(p.signed for p in parties) else Signatory("人民调解员（签名）"))
     if len(signatories) % 2:
-        signatories.append(Signatory("人民调解员（签名）"))
+        signatories.append(mediator)
     else:
-        signatories += [Signatory("人民调解员（签名）"), Signatory("记录人（签名）")] if m.recorder else [
-            Signatory("人民调解员（签名）")]
+        signatories += [mediator, Signatory("记录人（签名）")] if m.recorder else [mediator]
+    draft_css = ""
+    if m.draft:
+        draft_css = ("@page { @top-center { content: \"%s\"; font-family: %s; font-size: 14pt; letter-spacing: 0; "
+                     "vertical-align: bottom; padding-bottom: 8mm; } }" % (DRAFT_MARK, _css_families(font_families("hei"))))
     return Document(
-        title=["人民调解协议书"], date=_need(m.date, "日期"), signature=_need(m.committee, "人民调解委员会"),
+        title=["人民调解协议书（草稿）" if m.draft else "人民调解协议书"], date=None if m.draft else _need(m.date, "日期"),
+        signature=_need(m.committee, "人民调解委员会"), seal=not m.draft,
         number=m.number, blocks=blocks, signatories=signatories, note=m.contact,
         signatories_heading="当事人（签名、盖章或者按指印）",
-        meta_subject="人民调解协议书",
+        meta_subject="人民调解协议书（草稿）" if m.draft else "人民调解协议书", extra_css=draft_css,
     )
 
 
 def mediation_agreement(agreement: MediationAgreement) -> bytes:
-    """人民调解协议书 with the contents of 人民调解法 Art 29 and the judicial-confirmation right (Art 33)."""
+    """人民调解协议书 with the contents of 人民调解法 Art 29 and the judicial-confirmation right (Art 33); a draft
+    (``draft=True``) is marked on every page, undated and without the seal area."""
     return render_pdf(_mediation(agreement))
 
 

@@ -16,9 +16,12 @@ class ScheduleYearAdmin(admin.ModelAdmin):
     list_display = ["year", "source", "entered_at"]
     actions = ["recompute"]
 
-    @admin.action(description="按新的节假日安排重新计算在办案件期限")
+    @admin.action(description="按新的节假日安排重新计算在办案件期限和调解协议的司法确认期限")
     def recompute(self, request, queryset):
         from casework.cases.actions.clocks import cases_recompute_clocks
+        from casework.mediation.actions import disputes_recompute_confirmation
 
         changed = cases_recompute_clocks()
-        self.message_user(request, f"已重新计算，{changed} 件案件的期限有变化", messages.SUCCESS)
+        windows = disputes_recompute_confirmation()
+        self.message_user(request, f"已重新计算，{changed} 件案件的期限有变化，{windows} 份调解协议的司法确认期限有变化",
+                          messages.SUCCESS)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:dispute_id>/act/<str:action>/", views.act, name="dispute_act"),
     path("<int:dispute_id>/conflict/", views.conflict, name="dispute_conflict"),
     path("<int:dispute_id>/agreement.pdf", views.agreement_pdf, name="dispute_agreement"),
+    path("<int:dispute_id>/termination/<int:termination_id>.pdf", views.termination_pdf, name="dispute_termination"),
 ]

@@ -12,32 +12,47 @@ from django.views.decorators.http import require_POST
 from casework.cases.errors import CaseworkError, NotFound
 from casework.organisation.models import Unit
 from casework.rules.lifecycle import Role
-from casework.rules.mediation import D_TRANSITIONS, DState, OTHER_ROUTES, d_available
+from casework.rules.mediation import (
+    D_TRANSITIONS, ORAL_AGREEMENT_NOTE, OTHER_ROUTES, DState, Level, d_available, mediation_level,
+)
 from casework.web.views import _add_error
 
 from . import actions as M
 from . import forms as F
 from .access import dispute_get, roles_on_dispute
+from .documents import agreement_document, termination_document
 from .selectors import mediator_board
 
 ACTIONS = {
-    "assign_mediator": (F.AssignForm, lambda u, d, c: M.dispute_assign_mediator(
+    "assign_mediator": (F.AssignForm, lambda u, d, f, c: M.dispute_assign_mediator(
         u, dispute_id=d.pk, mediator_id=c["mediator_id"].pk, chosen_by_parties=c["chosen_by_parties"])),
-    "record_session": (F.SessionForm, lambda u, d, c: M.dispute_record_session(
+    "change_mediator": (F.ChangeMediatorForm, lambda u, d, f, c: M.dispute_change_mediator(
+        u, dispute_id=d.pk, party_id=c["party_id"].pk, mediator_id=c["mediator_id"].pk, reason=c["reason"])),
+    "record_party_details": (F.PartyDetailsForm, lambda u, d, f, c: M.dispute_record_party_details(
+        u, dispute_id=d.pk, details=f.details())),
+    "record_session": (F.SessionForm, lambda u, d, f, c: M.dispute_record_session(
         u, dispute_id=d.pk, summary=c["summary"], attendees=c["attendees"], public=c["public"],
         proposals=c["proposals"], on=c.get("on"))),
-    "escalate": (F.EscalateForm, lambda u, d, c: M.dispute_escalate(
-        u, dispute_id=d.pk, reason=c["reason"], unit_id=c["unit_id"].pk,
-        mediator_id=c["mediator_id"].pk if c.get("mediator_id") else None, target_on=c.get("target_on"))),
-    "end_by_party": (F.EndForm, lambda u, d, c: M.dispute_end_by_party(
-        u, dispute_id=d.pk, party=c["party"], reason=c["reason"])),
-    "fail": (F.FailForm, lambda u, d, c: M.dispute_fail(u, dispute_id=d.pk, reason=c["reason"])),
-    "agree": (F.AgreeForm, lambda u, d, c: M.dispute_agree(
-        u, dispute_id=d.pk, form=c["form"], facts_responsibility=c["facts_responsibility"], terms=c["terms"],
-        performance_manner=c["performance_manner"], performance_deadline=c.get("performance_deadline"),
-        signed=c["signed"], effective_on=c.get("effective_on"))),
-    "record_performance": (F.PerformanceForm, lambda u, d, c: M.dispute_record_performance(
-        u, dispute_id=d.pk, performed=c["performed"], note=c["note"])),
+    "escalate": (F.EscalateForm, lambda u, d, f, c: M.dispute_escalate(
+        u, dispute_id=d.pk, reason=c["reason"], unit_id=c["unit_id"].pk, consent=c["consent"],
+        consent_note=c["consent_note"], mediator_id=c["mediator_id"].pk if c.get("mediator_id") else None,
+        target_on=c.get("target_on"))),
+    "end_by_party": (F.EndForm, lambda u, d, f, c: M.dispute_end_by_party(
+        u, dispute_id=d.pk, party_id=c["party_id"].pk, reason=c["reason"], routes_told=c["routes_told"])),
+    "fail": (F.FailForm, lambda u, d, f, c: M.dispute_fail(
+        u, dispute_id=d.pk, reason=c["reason"], routes_told=c["routes_told"])),
+    "draft_agreement": (F.DraftForm, lambda u, d, f, c: M.dispute_draft_agreement(
+        u, dispute_id=d.pk, facts_responsibility=c["facts_responsibility"], terms=c["terms"],
+        performance_manner=c["performance_manner"], performance_deadline=c.get("performance_deadline"))),
+    "sign_agreement": (F.SignForm, lambda u, d, f, c: M.dispute_sign_agreement(
+        u, dispute_id=d.pk, signatures=f.signatures(), mediator_signed=c["mediator_signed"], sealed=c["sealed"],
+        on=c.get("on"))),
+    "agree_orally": (F.OralForm, lambda u, d, f, c: M.dispute_agree_orally(
+        u, dispute_id=d.pk, terms=c["terms"], performance_manner=c["performance_manner"],
+        performance_deadline=c.get("performance_deadline"), writing_waived=c["writing_waived"],
+        facts_responsibility=c["facts_responsibility"])),
+    "record_performance": (F.PerformanceForm, lambda u, d, f, c: M.dispute_record_performance(
+        u, dispute_id=d.pk, result=c["result"], note=c["note"], on=c.get("on"))),
 }
 
 
@@ -55,8 +70,10 @@ def board(request):
 
 @login_required
 def register(request):
-    units = list(Unit.objects.filter(memberships__user=request.user, memberships__role__in=[Role.MEDIATOR, Role.INTAKE_CLERK],
-                                     is_active=True).distinct())
+    units = [u for u in Unit.objects.filter(memberships__user=request.user,
+                                            memberships__role__in=[Role.MEDIATOR, Role.INTAKE_CLERK],
+                                            is_active=True).select_related("jurisdiction").distinct()
+             if mediation_level(u.kind, u.jurisdiction.level) is not None]
     if not units:
         return render(request, "mediation/register.html", {"no_units": True}, status=403)
     if request.method == "POST":
@@ -84,16 +101,24 @@ def register(request):
 def _context(request, d, failed=None):
     roles = roles_on_dispute(request.user, d)
     allowed = []
-    for t in d_available(DState(d.state), roles):
+    for t in d_available(DState(d.state), roles, Level(d.level)):
         if t.action in ACTIONS:
-            form = failed[1] if failed and failed[0] == t.action else ACTIONS[t.action][0](prefix=t.action)
+            form = failed[1] if failed and failed[0] == t.action else ACTIONS[t.action][0](prefix=t.action, dispute=d)
             allowed.append({"t": t, "form": form, "open": bool(failed and failed[0] == t.action)})
     from casework.audit.models import Event
 
+    agreement = d.agreement
     return {
         "d": d, "actions": allowed, "events": Event.objects.filter(dispute=d).select_related("actor").order_by("id"),
         "labels": {k: _(t.label) for k, t in D_TRANSITIONS.items()} | {"register": _("登记纠纷"), "mediator_conflict": _("调解员回避")},
-        "sessions": d.sessions.all(), "agreement": getattr(d, "agreement", None), "other_routes": OTHER_ROUTES,
+        "parties": [(p, p.details().missing()) for p in d.parties.select_related("person")],
+        "sessions": d.sessions.all(), "agreement": agreement, "other_routes": OTHER_ROUTES,
+        "signatures": agreement.signatures.select_related("party__person") if agreement else [],
+        "oral_note": ORAL_AGREEMENT_NOTE,
+        "escalations": d.escalations.select_related("from_unit", "to_unit"),
+        "terminations": d.terminations.select_related("unit", "party__person"),
+        "mediator_changes": d.mediator_changes.select_related("party__person", "previous", "mediator"),
+        "performance_checks": d.performance_checks.select_related("checked_by"),
         "conflict_form": F.ConflictForm(prefix="conflict"), "is_mediator": Role.MEDIATOR in roles,
     }
 
@@ -110,10 +135,10 @@ def act(request, dispute_id: int, action: str):
     d = _dispute_or_404(request.user, dispute_id)
     if action not in ACTIONS:
         raise Http404(_("没有这个操作"))
-    form = ACTIONS[action][0](request.POST, prefix=action)
+    form = ACTIONS[action][0](request.POST, prefix=action, dispute=d)
     if form.is_valid():
         try:
-            ACTIONS[action][1](request.user, d, form.cleaned_data)
+            ACTIONS[action][1](request.user, d, form, form.cleaned_data)
         except CaseworkError as e:
             _add_error(form, e)
         else:
@@ -144,12 +169,26 @@ def conflict(request, dispute_id: int):
 
 @login_required
 def agreement_pdf(request, dispute_id: int):
-    """调解协议书 (Art 29) in the official layout."""
-    from .documents import agreement_document
-
+    """调解协议书 (Art 29) in the official layout: the draft to read before signing, or the effective agreement."""
     d = _dispute_or_404(request.user, dispute_id)
-    if not hasattr(d, "agreement") or d.agreement.form != "written":
+    agreement = d.agreement
+    if agreement is None or agreement.form != "written":
         raise Http404(_("该纠纷没有书面调解协议"))
-    response = HttpResponse(agreement_document(d), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{d.number}-agreement.pdf"'
+    suffix = "agreement-draft" if agreement.is_draft else "agreement"
+    return _pdf(agreement_document(d, agreement), f"{d.number}-{suffix}.pdf")
+
+
+@login_required
+def termination_pdf(request, dispute_id: int, termination_id: int):
+    """调解终止告知书 (Art 26): one for each time a mediation of this dispute ended without agreement."""
+    d = _dispute_or_404(request.user, dispute_id)
+    termination = d.terminations.select_related("unit", "party__person").filter(pk=termination_id).first()
+    if termination is None:
+        raise Http404(_("没有找到该调解终止记录"))
+    return _pdf(termination_document(d, termination), f"{d.number}-termination-{termination.pk}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

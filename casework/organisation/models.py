@@ -1,9 +1,11 @@
 """Jurisdictions (a tree), the units in them, and who holds which role where."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from casework.rules.lifecycle import ROLE_LABELS, STAFF_ROLES
+from casework.rules.lifecycle import ROLE_LABELS, STAFF_ROLES, Role
+from casework.rules.mediation import mediation_level
 
 
 class Level(models.TextChoices):
@@ -78,3 +80,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+    def clean(self):
+        """A mediator belongs to a unit that mediates: a 人民调解委员会 (人民调解法 Art 7, 34) or a competent
+        department, never a petition office (the township's mediation is its 人民调解委员会's)."""
+        super().clean()
+        try:
+            unit = self.unit  # in the unit's admin page, the unit being added (not saved yet)
+        except Unit.DoesNotExist:
+            unit = None
+        if self.role == Role.MEDIATOR and unit is not None and unit.jurisdiction_id:
+            if mediation_level(unit.kind, unit.jurisdiction.level) is None:
+                raise ValidationError({"role": f"调解员应属于人民调解委员会或主管部门，{unit.name}不调解纠纷"
+                                               f"（人民调解法第七条、第三十四条）"})

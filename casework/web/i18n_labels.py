@@ -92,51 +92,7 @@ gettext_noop("第19条第3款")
 gettext_noop("第35条、第36条")
 gettext_noop("第21条第2款")
 
-# mediation.D_STATE_LABELS
-gettext_noop("待调解")
-gettext_noop("调解中")
-gettext_noop("已达成协议")
-gettext_noop("已履行")
-gettext_noop("未履行")
-gettext_noop("调解不成")
-gettext_noop("当事人拒绝调解")
-
-# mediation.LEVEL_LABELS
-gettext_noop("村（社区）")
-gettext_noop("乡镇（街道）")
-gettext_noop("主管部门")
-
-# mediation.DISPUTE_TYPE_LABELS
-gettext_noop("邻里纠纷")
-gettext_noop("婚姻家庭纠纷")
-gettext_noop("土地、宅基地边界纠纷")
-gettext_noop("劳动、劳务报酬纠纷")
-gettext_noop("房屋租赁纠纷")
-gettext_noop("消费纠纷")
-gettext_noop("其他纠纷")
-
-# mediation.OTHER_ROUTES
-gettext_noop("可以依法通过仲裁、行政、司法等途径维护自己的权利（人民调解法第二十六条）")
-
-# mediation.D_TRANSITIONS: label
-gettext_noop("登记纠纷")
-gettext_noop("选定或指定调解员")
-gettext_noop("记录调解")
-gettext_noop("上交上一级调解")
-gettext_noop("当事人拒绝或要求终止调解")
-gettext_noop("调解不成，终止调解")
-gettext_noop("达成调解协议")
-gettext_noop("回访履行情况")
-
-# mediation.D_TRANSITIONS: article
-gettext_noop("人民调解法 第17条")
-gettext_noop("人民调解法 第19条")
-gettext_noop("人民调解法 第22条、第23条、第27条")
-gettext_noop("人民调解法 第18条")
-gettext_noop("人民调解法 第17条、第23条第2项、第26条")
-gettext_noop("人民调解法 第26条")
-gettext_noop("人民调解法 第28条、第29条、第30条")
-gettext_noop("人民调解法 第31条")
+# mediation: casework/mediation/i18n_labels.py
 
 # clocks.RULES: label
 gettext_noop("登记受理告知")
@@ -164,10 +120,6 @@ gettext_noop("来电")
 gettext_noop("传真")
 gettext_noop("网上信访")
 gettext_noop("系统接口")
-
-# mediation.models.Agreement.form
-gettext_noop("书面协议")
-gettext_noop("口头协议")
 
 # documents.catalogue.KINDS: title
 gettext_noop("登记回执")

@@ -88,7 +88,7 @@ def _labels() -> list[str]:
     """Every label that the rules core and the models hold and that the pages show."""
     from casework.cases.models import Channel
     from casework.documents.catalogue import KINDS
-    from casework.mediation.models import Agreement
+    from casework.mediation.models import Agreement, Termination
     from casework.rules import clocks, lifecycle, mediation
 
     return [
@@ -96,7 +96,10 @@ def _labels() -> list[str]:
         *lifecycle.ROUTE_LABELS.values(), *lifecycle.SATISFACTION_LABELS.values(),
         *(t.label for t in lifecycle.TRANSITIONS.values()), *(t.article for t in lifecycle.TRANSITIONS.values()),
         *mediation.D_STATE_LABELS.values(), *mediation.LEVEL_LABELS.values(), *mediation.DISPUTE_TYPE_LABELS.values(),
-        mediation.OTHER_ROUTES,
+        mediation.OTHER_ROUTES, mediation.ORAL_AGREEMENT_NOTE, *mediation.PARTY_KIND_LABELS.values(),
+        *mediation.SEX_LABELS.values(), *mediation.SIGN_MANNER_LABELS.values(), *mediation.PERFORMANCE_LABELS.values(),
+        *(label for _, label in (*mediation.PERSON_DETAILS, *mediation.ORGANISATION_DETAILS)),
+        *(label for _, label in Termination._meta.get_field("kind").choices),
         *(t.label for t in mediation.D_TRANSITIONS.values()), *(t.article for t in mediation.D_TRANSITIONS.values()),
         *(r.label for r in clocks.RULES.values()), *(r.article for r in clocks.RULES.values()),
         *Channel.labels, *(label for _, label in Agreement._meta.get_field("form").choices),

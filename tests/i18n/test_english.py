@@ -30,7 +30,7 @@ from casework.cases.actions.supervision import supervision_issue
 from casework.mediation import actions as M
 from casework.mediation.models import Dispute
 from tests.conftest import register
-from tests.mediation.conftest import mworld, new_dispute  # noqa: F401  (mworld is a fixture)
+from tests.mediation.conftest import complete_details, mworld, new_dispute  # noqa: F401  (mworld is a fixture)
 
 # CJK ideographs (with extension A and the compatibility block), CJK punctuation (、。《》「」〔〕)
 # and the full-width forms (（）：，；).
@@ -166,9 +166,12 @@ def settled(mworld):
     d = new_dispute(mworld)
     M.dispute_record_session(mworld.village_mediator, dispute_id=d.pk, summary="双方同意按原界址重砌围墙", attendees="王大、李二")
     today = timezone.localdate()
-    M.dispute_agree(mworld.village_mediator, dispute_id=d.pk, form="written", facts_responsibility="围墙越界半米",
-                    terms="王大拆除越界部分\n李二承担一半费用", performance_manner="当面交付", performance_deadline=today,
-                    signed=True, on=today, effective_on=today)
+    complete_details(mworld, d)
+    M.dispute_draft_agreement(mworld.village_mediator, dispute_id=d.pk, facts_responsibility="围墙越界半米",
+                              terms="王大拆除越界部分\n李二承担一半费用", performance_manner="当面交付",
+                              performance_deadline=today)
+    M.dispute_sign_agreement(mworld.village_mediator, dispute_id=d.pk, mediator_signed=True, sealed=True,
+                             signatures={p: "signed" for p in d.parties.values_list("pk", flat=True)})
     Dispute.objects.filter(pk=d.pk).update(confirmation_due_on=today + dt.timedelta(days=3))
     new_dispute(mworld, dispute_type="neighbour", facts="楼上漏水")
     return d
@@ -283,12 +286,13 @@ def test_dispute_page_in_english(mworld, settled):
     english(en_client(mworld.village_mediator).get(f"/mediation/{settled.pk}/"),
             "Land or homestead boundary dispute", "Agreement reached", "Mediation sessions (Art. 27)",
             "Written agreement, effective", "Judicial confirmation:", "Follow up on performance",
-            "People's Mediation Law, Art. 31", "Declare a conflict of interest")
+            "People's Mediation Law, Art. 31, 32", "Declare a conflict of interest")
 
 
 def test_refused_dispute_page_in_english(mworld):
     d = new_dispute(mworld)
-    M.dispute_end_by_party(mworld.village_mediator, dispute_id=d.pk, party="李二")
+    M.dispute_end_by_party(mworld.village_mediator, dispute_id=d.pk, party_id=d.parties.get(person__name="李二").pk,
+                           routes_told=True)
     english(en_client(mworld.village_mediator).get(f"/mediation/{d.pk}/"),
             "Mediation refused by a party", "they may protect their rights by arbitration")
 

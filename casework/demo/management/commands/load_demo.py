@@ -121,6 +121,7 @@ class Command(BaseCommand):
         w(f"  其中逾期未办结 {result.overdue} 件（已督办 {result.supervised} 件），延期 {result.extensions} 件，"
           f"已评价 {result.rated} 件，撤回 {result.withdrawn} 件，重复信访并案 {result.merged} 件。")
         w(f"  分办建议模型：{result.router}")
+        w(f"  人民调解纠纷 {result.disputes} 件（村、乡镇、主管部门三级）。")
         if result.refused:
             w(self.style.WARNING(f"  有 {len(result.refused)} 个步骤被规则拒绝，例如：{result.refused[0]}"))
         if result.access_codes:

@@ -9,7 +9,8 @@ from casework.rules.calendar import CalendarError, parse_schedule_lines
 class Command(BaseCommand):
     help = (
         "Import a year's official schedule from a file of lines 'YYYY-MM-DD,off|work[,name]' "
-        "(replaces those years), then recompute the clocks of open cases."
+        "(replaces those years), then recompute the clocks of open cases and the judicial-confirmation windows of "
+        "mediation agreements."
     )
 
     def add_arguments(self, parser):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         from casework.cases.actions.clocks import cases_recompute_clocks
+        from casework.mediation.actions import disputes_recompute_confirmation
 
         try:
             rows = parse_schedule_lines(file.read_text(encoding="utf-8").splitlines())
@@ -26,4 +28,6 @@ class Command(BaseCommand):
         except (ValueError, CalendarError) as e:
             raise CommandError(str(e))
         changed = cases_recompute_clocks()
-        self.stdout.write(f"imported {len(rows)} days for {', '.join(map(str, years))}; {changed} open cases changed due date")
+        windows = disputes_recompute_confirmation()
+        self.stdout.write(f"imported {len(rows)} days for {', '.join(map(str, years))}; {changed} open cases changed due date; "
+                          f"{windows} mediation agreements changed confirmation window")
