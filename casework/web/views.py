@@ -122,12 +122,19 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
         "labels": event_labels(),
         "supervise_form": F.SuperviseForm(prefix="supervise") if "supervisor" in roles else None,
         "recuse_form": F.RecuseForm(prefix="recuse"),
-        "supervisions": case.supervisions.select_related("to_unit", "issuing_unit"),
-        "answer_form": F.SupervisionAnswerForm(prefix="answer"),
+        "supervisions": _with_answer_forms(case.supervisions.select_related("to_unit", "issuing_unit")),
         "today": timezone.localdate(),
         "soon": timezone.localdate() + dt.timedelta(days=3),
         "documents": _documents(case),
     }
+
+
+def _with_answer_forms(notices):
+    """Each open notice with its own answer form: the same field names, ids of its own (no id twice on the page)."""
+    notices = list(notices)
+    for n in notices:
+        n.answer_form = F.SupervisionAnswerForm(prefix="answer", auto_id=f"id_notice{n.pk}_%s")
+    return notices
 
 
 def _documents(case):

@@ -136,3 +136,32 @@ def test_a_withdrawal_by_signed_letter_is_recorded_with_its_scan_in_the_workspac
     event = Event.objects.filter(case=case).latest("id")
     assert case.state == "closed" and event.verb == "record_withdrawal"
     assert event.data["letter"] == Attachment.objects.get(case=case).pk
+
+
+def test_no_id_is_used_twice_on_the_staff_pages(client, world):
+    """Labels lead to their own field: the intake desk, and a case page with two open supervision notices
+    (each with its answer form), every action form and the recusal form."""
+    from collections import Counter
+
+    from casework.cases.actions import case_accept, supervision_issue
+
+    class Ids(HTMLParser):
+        def __init__(self, html):
+            super().__init__()
+            self.ids, self.fors = [], []
+            self.feed(html)
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            self.ids += [a["id"]] if "id" in a else []
+            self.fors += [a["for"]] if tag == "label" and a.get("for") else []
+
+    case = register(world).case
+    case_accept(world.handler_a, case_id=case.pk)
+    for instruction in ("请尽快联系信访人", "请报告办理进度"):
+        supervision_issue(world.supervisor, case_id=case.pk, instruction=instruction, days=5)
+    for user, path in ((world.clerk_a, "/intake/"), (world.handler_a, f"/cases/{case.pk}/")):
+        client.force_login(user)
+        page = Ids(client.get(path).content.decode())
+        assert [i for i, n in Counter(page.ids).items() if n > 1] == [], path
+        assert set(page.fors) <= set(page.ids), path
