@@ -31,6 +31,7 @@ from .common import (
 )
 from .transition import action_date, case_transition, transition_check
 
+
 @dataclass(frozen=True)
 class PersonData:
     """Art 19 ¶1: a matter 「一般应当」 names the person and their address; a phone number is how we reach them.
