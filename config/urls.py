@@ -19,3 +19,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("casework.web.urls")),
 ]
+
+# Chinese pages without internals (and JSON under /api/ and /open311/): casework/web/errors.py
+handler400 = "casework.web.errors.bad_request"
+handler403 = "casework.web.errors.permission_denied"
+handler404 = "casework.web.errors.page_not_found"
+handler500 = "casework.web.errors.server_error"

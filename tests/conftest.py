@@ -37,6 +37,15 @@ def require_data() -> Path:
     pytest.skip(f"{DATA_DIR} is absent: tests on the real messages skipped")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_media_in_var(tmp_path_factory):
+    """Whatever a test uploads goes to a temporary directory, never into var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     """PBKDF2 at production strength costs ~0.3 s per user; the tests make dozens."""

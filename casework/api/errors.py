@@ -22,6 +22,8 @@ def install(api) -> None:
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": None, "message": ""}
+        if exc.errors and exc.errors[0].get("type") == "too_long":  # names the field and its limit already
+            return respond(request, 422, "too_long", first["message"], first["field"], errors=errors)
         return respond(request, 422, "invalid", f"请求数据不正确：{first['field'] or ''} {first['message']}".strip(),
                        first["field"], errors=errors)
 

@@ -13,13 +13,14 @@ import datetime as dt
 from ninja import Router, Schema
 from pydantic import Field, field_validator
 
+from casework import limits
 from casework.cases.access import case_get, disclosure
 from casework.cases.errors import Forbidden, InvalidInput
 from casework.insight.service import Suggestions, phones_of, related_cases, suggest_categories
 from casework.organisation.models import Membership, Unit
 from casework.rules.lifecycle import Role
 
-from .schemas import ErrorOut, In
+from .schemas import ErrorOut, In, Text
 
 insight = Router(tags=["insight"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -60,17 +61,16 @@ class CaseInsightOut(Schema):
 
 class DraftIn(In):
     unit_id: int = Field(description="the registering unit (the token's user must be its intake clerk)")
-    title: str = Field("", max_length=200)
-    request: str = Field("", max_length=20000)
-    facts_reasons: str = Field("", max_length=20000)
-    phones: list[str] = Field(default_factory=list, max_length=5, description="complainants' telephone numbers")
+    title: Text(limits.TITLE) = ""
+    request: Text(limits.REQUEST) = ""
+    facts_reasons: Text(limits.FACTS_REASONS) = ""
+    phones: list[Text(limits.PHONE)] = Field(default_factory=list, max_length=5, description="complainants' telephone numbers")
 
     @field_validator("phones", mode="after")
     @classmethod
     def _phones(cls, value: list[str]) -> list[str]:
-        for p in value:
-            if len(p) > 40 or "\x00" in p:
-                raise ValueError("电话号码最长 40 个字符，且不能包含 NUL 字符")
+        if any("\x00" in p for p in value):
+            raise ValueError("电话号码不能包含 NUL 字符")
         return value
 
 

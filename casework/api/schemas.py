@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from casework import limits
 from casework.cases.models import Channel
+from casework.limits import TextLimit
 from casework.rules.lifecycle import Outcome, Route, Satisfaction
+
+
+def Text(limit: TextLimit, description: str | None = None, *, required: bool = False):  # noqa: N802 (a type)
+    """A text field with its limit from ``casework/limits.py`` (the schema's maxLength).
+
+    Over the limit the answer is a 422 whose message names the field and the limit, the same
+    sentence the forms and the actions use; never cut short.
+    """
+
+    def within_limit(value: str) -> str:
+        if limit.exceeded_by(value):
+            raise PydanticCustomError("too_long", limit.message(len(value)))
+        return value
+
+    field = Field(description=description, json_schema_extra={"maxLength": limit.max_length},
+                  **({"min_length": 1} if required else {}))
+    return Annotated[str, AfterValidator(within_limit), field]
 
 
 class NoNul(Schema):
@@ -34,22 +54,24 @@ class ErrorOut(Schema):
 
 
 class PersonIn(In):
-    name: str = Field(min_length=1, max_length=100, description="姓名（名称）, Art 19")
-    address: str = Field(min_length=1, max_length=200, description="住址, Art 19")
-    phone: str = Field("", max_length=40)
+    name: Text(limits.COMPLAINANT_NAME, "姓名（名称）, Art 19; blank when not known (Art 22 ¶1, 23 ¶2)") = ""
+    address: Text(limits.COMPLAINANT_ADDRESS, "住址, Art 19; blank when not known: no written notice is owed (Art 23 ¶2)") = ""
+    phone: Text(limits.PHONE) = ""
 
 
 class RegisterIn(In):
     unit_id: int = Field(description="the receiving unit; the token's user must be its intake clerk")
-    complainants: list[PersonIn] = Field(min_length=1, max_length=5, description="one person, or up to five representatives (Art 20)")
+    complainants: list[PersonIn] = Field(
+        description="one person; a group visit's representatives (at most five, Art 20 ¶3); a letter's signatories "
+                    "(any number); empty when nobody is named (the matter is still registered, Art 22 ¶1)")
     channel: Literal[tuple(Channel.values)] = "api"  # type: ignore[valid-type]
-    title: str = Field("", max_length=200)
-    request: str = Field(min_length=1, max_length=20000, description="投诉请求")
-    facts_reasons: str = Field(min_length=1, max_length=20000, description="事实和理由")
-    category: str = Field("", max_length=60)
+    title: Text(limits.TITLE) = ""
+    request: Text(limits.REQUEST, "投诉请求", required=True)
+    facts_reasons: Text(limits.FACTS_REASONS, "事实和理由", required=True)
+    category: Text(limits.CATEGORY) = ""
     group_size: int | None = Field(None, ge=1, le=100000)
     respondent_unit_ids: list[int] = Field(default_factory=list, max_length=20)
-    respondent_text: str = Field("", max_length=200)
+    respondent_text: Text(limits.RESPONDENT_TEXT) = ""
     received_on: dt.date | None = None
 
 
@@ -143,16 +165,22 @@ class OnIn(In):
 
 class ForwardIn(OnIn):
     to_unit_id: int
-    note: str = Field("", max_length=2000)
+    note: Text(limits.FORWARD_NOTE) = ""
 
 
 class ReasonIn(OnIn):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(limits.OBJECTION_REASON, required=True)
+
+
+class WithdrawalLetterIn(OnIn):
+    """The complainant's signed letter of withdrawal (the scan goes in the ``letter`` file part)."""
+
+    reason: Text(limits.WITHDRAWAL_STATEMENT, "what the letter gives as the reason", required=True)
 
 
 class RedirectIn(OnIn):
     route: Route
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(limits.REDIRECT_REASON, required=True)
 
 
 class MergeIn(OnIn):
@@ -161,7 +189,7 @@ class MergeIn(OnIn):
 
 class AcceptIn(OnIn):
     accountable_official_id: int | None = None
-    note: str = Field("", max_length=2000)
+    note: Text(limits.ACCEPT_NOTE) = ""
 
 
 class AssignIn(OnIn):
@@ -171,13 +199,13 @@ class AssignIn(OnIn):
 
 
 class StepIn(OnIn):
-    note: str = Field(min_length=1, max_length=5000)
+    note: Text(limits.STEP_NOTE, required=True)
     kind: Literal["contact", "investigation", "hearing_of_views", "coordination", "other"] = "other"
 
 
 class ExtensionRequestIn(OnIn):
     days: int = Field(ge=1, le=30, description="at most 30 days (Art 34)")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(limits.EXTENSION_REASON, required=True)
 
 
 class ExtensionApproveIn(OnIn):
@@ -186,35 +214,44 @@ class ExtensionApproveIn(OnIn):
 
 class ReplyIn(OnIn):
     outcome: Outcome
-    reasons: str = Field(min_length=1, max_length=20000)
-    opinion: str = Field(min_length=1, max_length=20000)
-    legal_basis: str = Field(min_length=1, max_length=5000)
+    reasons: Text(limits.REPLY_REASONS, required=True)
+    opinion: Text(limits.REPLY_OPINION, required=True)
+    legal_basis: Text(limits.LEGAL_BASIS, required=True)
     received_on: dt.date | None = None
 
 
 class ReviewRequestIn(OnIn):
     review_unit_id: int
-    reason: str = Field(min_length=1, max_length=5000)
+    reason: Text(limits.REVIEW_REQUEST, required=True)
 
 
 class RereviewRequestIn(OnIn):
     rereview_unit_id: int
-    reason: str = Field(min_length=1, max_length=5000)
+    reason: Text(limits.REREVIEW_REQUEST, required=True)
 
 
 class DecisionIn(OnIn):
     outcome: Outcome
-    opinion: str = Field(min_length=1, max_length=20000)
+    opinion: Text(limits.REVIEW_OPINION, required=True)
 
 
-class NoteIn(OnIn):
-    note: str = Field("", max_length=5000)
+class RereviewDecisionIn(OnIn):
+    outcome: Outcome
+    opinion: Text(limits.REREVIEW_OPINION, required=True)
+
+
+class HearingStartIn(OnIn):
+    note: Text(limits.HEARING_NOTE) = ""
+
+
+class HearingEndIn(OnIn):
+    note: Text(limits.HEARING_CONCLUSION) = ""
 
 
 class RecuseIn(In):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Text(limits.RECUSAL_REASON, required=True)
 
 
 class RateIn(In):
     satisfaction: Satisfaction
-    comment: str = Field("", max_length=1000)
+    comment: Text(limits.RATING_COMMENT) = ""

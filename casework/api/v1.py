@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import File, Form, Query, Router, UploadedFile
 from pydantic import Field
 
 from casework.cases import actions as A
@@ -182,16 +182,23 @@ _action("decide_review", S.DecisionIn, lambda r, c, b: A.case_decide_review(r.au
         "Issue the review opinion (Art 35)")
 _action("request_rereview", S.RereviewRequestIn, lambda r, c, b: A.case_request_rereview(r.auth, case_id=c, rereview_unit_id=b.rereview_unit_id, reason=b.reason, on=_on(b)),
         "Record a request for re-review within 30 days (Art 36)")
-_action("start_hearing", S.NoteIn, lambda r, c, b: A.case_start_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
+_action("start_hearing", S.HearingStartIn, lambda r, c, b: A.case_start_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
         "Start a hearing; its time is not counted (Art 36 ¶2)")
-_action("end_hearing", S.NoteIn, lambda r, c, b: A.case_end_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
+_action("end_hearing", S.HearingEndIn, lambda r, c, b: A.case_end_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
         "End the hearing")
-_action("decide_rereview", S.DecisionIn, lambda r, c, b: A.case_decide_rereview(r.auth, case_id=c, outcome=b.outcome, opinion=b.opinion, on=_on(b)),
+_action("decide_rereview", S.RereviewDecisionIn, lambda r, c, b: A.case_decide_rereview(r.auth, case_id=c, outcome=b.outcome, opinion=b.opinion, on=_on(b)),
         "Issue the re-review opinion; the matter is final (Art 36)")
-_action("withdraw", S.ReasonIn, lambda r, c, b: A.case_withdraw(r.auth, case_id=c, reason=b.reason, on=_on(b)),
-        "Record the complainant's withdrawal")
 _action("merge", S.MergeIn, lambda r, c, b: A.case_merge(r.auth, case_id=c, into_case_id=b.into_case_id, on=_on(b)),
         "Merge into the case already in progress (Art 19 ¶3)")
+
+
+@router.post("/cases/{case_id}/record-withdrawal", response={200: S.CaseOut, **ERRORS},
+             operation_id="case_record_withdrawal",
+             summary="Record a withdrawal the complainant made by a signed letter, with its scan (multipart)")
+def record_withdrawal(request, case_id: int, body: Form[S.WithdrawalLetterIn], letter: File[UploadedFile] = None):
+    """Withdrawal is the complainant's act: staff record one only from a signed letter, whose scan is required."""
+    return idempotent(request, lambda: (200, case_out(request.auth, A.case_record_withdrawal(
+        request.auth, case_id=case_id, reason=body.reason, letter=letter, on=body.on))))
 
 
 @router.post("/cases/{case_id}/recuse", response={204: None, **ERRORS}, operation_id="case_recuse",

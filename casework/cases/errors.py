@@ -14,6 +14,16 @@ class InvalidInput(CaseworkError):
         super().__init__("invalid", message, field)
 
 
+class TooLong(InvalidInput):
+    """A text over its limit (``casework/limits.py``): refused with the field and the limit, never cut short."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.code = "too_long"
+
+
 class NotFound(CaseworkError):
     """Also what a person gets for a case they may not see: no hint that it exists."""
 

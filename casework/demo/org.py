@@ -163,9 +163,25 @@ def build_org(rng: random.Random) -> Org:
     Membership.objects.bulk_create([Membership(user=org.users[u], unit=unit, role=role) for u, role, unit in plan])
     org.roles = [(u, str(role), unit) for u, role, unit in plan]
 
+    _publish_contacts(org)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser(
             "admin", email=f"admin@{DEMO_EMAIL_DOMAIN}", password=None, first_name="管理员", last_name="系统",
         )
         User.objects.filter(username="admin").update(password=hashed)
     return org
+
+
+STREETS = ["人民路", "解放路", "建设路", "中山路", "文化路", "新华路", "团结路", "光明路"]
+RECEPTION_HOURS = "工作日 8:30—12:00、14:30—17:30"
+
+
+def _publish_contacts(org: Org) -> None:
+    """Every demo unit's address, telephone and reception hours (信访工作条例 Art 18 ¶1), all fictional."""
+    units = list(Unit.objects.filter(jurisdiction__path__startswith=org.province.path).select_related("jurisdiction"))
+    for n, unit in enumerate(units, start=1):
+        place = unit.jurisdiction.name if unit.jurisdiction.level != Level.PROVINCE else "A市"
+        unit.address = f"{place}{STREETS[n % len(STREETS)]}{n * 7 % 180 + 1}号{unit.short_name or unit.name}"
+        unit.phone = f"0{700 + n % 90}-{6100_0000 + n * 137:08d}"
+        unit.reception_hours = RECEPTION_HOURS
+    Unit.objects.bulk_update(units, ["address", "phone", "reception_hours"])

@@ -6,15 +6,19 @@ case number. Deliberate limits, because a 信访 complaint is not a pothole:
   and never their description or address (Art 30 ¶3, PIPL Art 6). With an
   api_key it shows what that staff user may see, through the same scope as
   the UI and the API.
-- POST requests needs the requester's name and address (信访工作条例 Art 19)
-  and an api_key of an intake clerk; the access code for following the case
-  is given once, in service_notice.
+- POST requests need an api_key of an intake clerk. The requester's name and
+  address (信访工作条例 Art 19) are asked for but not required: a matter without
+  them is registered and only the written notice lapses (Art 22 ¶1, 23 ¶2); a
+  location given as lat/long is kept with the facts. The access code for
+  following the case is given once, in service_notice. A text over its limit
+  (casework/limits.py) is refused with the limit named, never cut short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 
 from django.db.models import Max
 from django.utils import timezone
@@ -127,21 +131,14 @@ def _post_request(request, fmt):
         problems.append("service_code is required")
     elif code not in categories():
         problems.append(f"unknown service_code: {code}")
-    name = f"{p.get('last_name', '')}{p.get('first_name', '')}".strip()
-    if not name:
-        problems.append("first_name or last_name is required (信访工作条例第19条：姓名)")
+    # Name and address may be missing: the matter is registered all the same and only the written
+    # notice lapses (信访工作条例 Art 22 ¶1, 23 ¶2); a location given by lat/long is kept with the facts.
+    name = f"{p.get('last_name', '').strip()}{p.get('first_name', '').strip()}"
     address = p.get("address_string", "").strip()
-    if not address:
-        problems.append("address_string is required (信访工作条例第19条：住址)")
     description = p.get("description", "").strip()
     if not description:
         problems.append("description is required (投诉请求)")
-    for coord in ("lat", "long"):
-        if p.get(coord):
-            try:
-                float(p[coord])
-            except ValueError:
-                problems.append(f"{coord} must be a number")
+    location = _location(p, problems)
     j, err = _jurisdiction(request, fmt)
     if err:
         return err
@@ -152,11 +149,15 @@ def _post_request(request, fmt):
         return errors(fmt, 403, "this api_key may not register cases" + (f" in {j.code}" if j else ""))
     from casework.api.idempotency import idempotent
 
+    facts = p.get("attribute[facts_reasons]", "").strip() or description
+    if location:
+        facts = f"{facts}\n{location}"
+
     def run():
         r = A.case_register(
             user, unit_id=unit.pk, channel=OPEN311_CHANNEL, category=code,
             complainants=[A.PersonData(name=name, address=address, phone=p.get("phone", ""))],
-            request=description, facts_reasons=p.get("attribute[facts_reasons]", "").strip() or description,
+            request=description, facts_reasons=facts,
         )
         return 201, [{
             "service_request_id": r.case.number,
@@ -170,6 +171,25 @@ def _post_request(request, fmt):
     except CaseworkError as e:
         return errors(fmt, e.status if e.status != 422 else 400, e.message)
     return respond(fmt, "service_requests", status.value, status.status_code)
+
+
+def _location(p, problems: list[str]) -> str:
+    """Where the matter is, from lat/long (WGS84 degrees), as a line of its facts; "" when not given."""
+    given = [(name, p.get(name, "").strip(), bound) for name, bound in (("lat", 90), ("long", 180))]
+    if not any(value for _, value, _ in given):
+        return ""
+    ok = True
+    for name, value, bound in given:
+        try:
+            number = float(value)
+        except ValueError:
+            problems.append(f"{name} must be a number (lat and long are given together)")
+            ok = False
+            continue
+        if not (math.isfinite(number) and abs(number) <= bound):
+            problems.append(f"{name} must be between -{bound} and {bound}")
+            ok = False
+    return f"位置（Open311 坐标）：纬度 {given[0][1]}，经度 {given[1][1]}" if ok else ""
 
 
 def _receiving_unit(user, j: Jurisdiction | None) -> Unit | None:

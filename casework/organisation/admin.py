@@ -23,9 +23,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "jurisdiction", "is_active"]
+    list_display = ["name", "kind", "jurisdiction", "phone", "is_active"]
     list_filter = ["kind", "jurisdiction__level", "is_active"]
     search_fields = ["name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "jurisdiction", "categories", "is_active"]}),
+        # what the portal shows the complainant (信访工作条例 Art 18 ¶1)
+        ("公开的联系方式", {"fields": ["address", "phone", "reception_hours"]}),
+    ]
     inlines = [MembershipInline]
 
 

@@ -50,7 +50,11 @@ class UnitKind(models.TextChoices):
 
 
 class Unit(models.Model):
-    """An office that receives, handles or supervises cases."""
+    """An office that receives, handles or supervises cases.
+
+    Its address, telephone and reception hours are what 信访工作条例 Art 18 ¶1 requires an organ to
+    publish; the portal shows them to the complainant whose matter the unit handles.
+    """
 
     name = models.CharField("名称", max_length=120)
     short_name = models.CharField("简称", max_length=30, blank=True, help_text="用于文书编号，如 某县信访局")
@@ -58,6 +62,11 @@ class Unit(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="所属区域", on_delete=models.PROTECT, related_name="units")
     categories = models.CharField("主管事项", max_length=200, blank=True, help_text="逗号分隔的事项分类")
     is_active = models.BooleanField("在用", default=True)
+    address = models.CharField("通信地址和接待场所", max_length=200, blank=True,
+                               help_text="向社会公布（《信访工作条例》第十八条第一款）")
+    phone = models.CharField("咨询电话", max_length=40, blank=True, help_text="向社会公布（第十八条第一款）")
+    reception_hours = models.CharField("接待时间", max_length=200, blank=True,
+                                       help_text="如：工作日 8:30—12:00、14:30—17:30（第十八条第一款）")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"

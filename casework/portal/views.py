@@ -18,6 +18,7 @@ from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
 from casework.organisation.models import Unit, UnitKind
+from casework.rules.clocks import RULES
 from casework.rules.lifecycle import TRANSITIONS, State
 
 from . import throttle
@@ -41,6 +42,7 @@ PUBLIC_VERBS = {
     "end_hearing": gettext_lazy("听证结束"),
     "decide_rereview": gettext_lazy("已出具复核意见"),
     "withdraw": gettext_lazy("已撤回"),
+    "record_withdrawal": gettext_lazy("已撤回（书面）"),
     "merge": gettext_lazy("已并入正在办理的信访事项"),
     "expire_window": gettext_lazy("已结案"),
     "rate": gettext_lazy("已评价"),
@@ -48,7 +50,9 @@ PUBLIC_VERBS = {
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {
+        "handling_days": RULES["handling"].days, "review_days": RULES["review_request"].days,  # Art 34, 35
+    })
 
 
 def submit(request):
@@ -123,11 +127,13 @@ def case_page(request, number: str, review_form=None, rate_form=None, withdraw_f
     within = window_open and timezone.localdate() <= case.due_on
     return render(request, "portal/case.html", {
         "case": case, "events": [(e, PUBLIC_VERBS[e.verb]) for e in events],
-        "review_form": review_form or ReviewForm(units=units) if (can_review or can_rereview) and within else review_form,
+        # Each form has its own prefix: several on one page never share an id (labels point at their field).
+        "review_form": review_form or ReviewForm(units=units, prefix="review") if (can_review or can_rereview) and within else review_form,
         "is_review": can_review,  # else re-review
         "window_passed": (can_review or can_rereview) and not within,
-        "rate_form": rate_form or RateForm() if case.outcome and not case.satisfaction else rate_form,
-        "withdraw_form": withdraw_form or (WithdrawForm() if case.is_open else None),
+        "rate_form": rate_form or RateForm(prefix="rate") if case.outcome and not case.satisfaction else rate_form,
+        "withdraw_form": withdraw_form or (WithdrawForm(prefix="withdraw") if case.is_open else None),
+        "office": case.current_unit,  # the office handling the matter, with its published contact (Art 18 ¶1)
         "documents": _documents(case),
     }, status=status)
 
@@ -159,7 +165,7 @@ def document(request, number: str, kind: str):
 @require_POST
 def request_review(request, number: str):
     case = _case_for(request, number)
-    form = ReviewForm(request.POST, units=_higher_units(case))
+    form = ReviewForm(request.POST, units=_higher_units(case), prefix="review")
     if form.is_valid():
         actor = Actor.complainant(case.pk)
         try:
@@ -179,7 +185,7 @@ def request_review(request, number: str):
 @require_POST
 def rate(request, number: str):
     case = _case_for(request, number)
-    form = RateForm(request.POST)
+    form = RateForm(request.POST, prefix="rate")
     if form.is_valid():
         try:
             A.case_rate(Actor.complainant(case.pk), case_id=case.pk, satisfaction=form.cleaned_data["satisfaction"],
@@ -195,7 +201,7 @@ def rate(request, number: str):
 def withdraw(request, number: str):
     """The complainant withdraws the matter (the case is closed; nothing stops a new one on other facts)."""
     case = _case_for(request, number)
-    form = WithdrawForm(request.POST)
+    form = WithdrawForm(request.POST, prefix="withdraw")
     if form.is_valid():
         try:
             A.case_withdraw(Actor.complainant(case.pk), case_id=case.pk, reason=form.cleaned_data["reason"])

@@ -32,6 +32,7 @@ class Rule:
     article: str
     label: str  # Chinese, as staff say it
     description: str  # English, what the clock measures
+    written_notice: bool = False  # a duty to tell the complainant in writing: lapses without a name or address
 
     def due(
         self,
@@ -57,6 +58,7 @@ RULES: dict[str, Rule] = {
             "receipt_notice", 15, Unit.CALENDAR_DAYS, "信访工作条例 第22条、第23条",
             "登记受理告知",
             "register and tell the complainant in writing where the matter goes, within 15 days of receipt",
+            written_notice=True,
         ),
         Rule(
             "forward_objection", 5, Unit.WORKING_DAYS, "信访工作条例 第23条第3款",
@@ -101,6 +103,7 @@ class ClockState(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"
     STOPPED = "stopped"
+    NOT_APPLICABLE = "not_applicable"  # a written notice to a complainant with no clear name or address (Art 23 ¶2)
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,9 @@ class Happening:
 
     ``params`` carries what some effects need: ``extension_days`` for an
     approved extension, ``received_on`` when the period runs from the day the
-    complainant received a document rather than the day it was issued.
+    complainant received a document rather than the day it was issued,
+    ``written_notice=False`` from the registration of a matter whose
+    complainant has no clear name or address (Art 23 ¶2).
     """
 
     action: str
@@ -145,15 +150,18 @@ def derive_clocks(
     Unknown actions are ignored (not every event touches a clock). The due
     date of a running clock counts paused calendar days on top of the period
     (Art 36 ¶2: 「听证所需时间不计算在前款规定的期限内」): every day a hearing lasts, from
-    the day it starts to the day it ends, both included.
+    the day it starts to the day it ends, both included. A rule of written
+    notice is not applicable once the registration said the complainant has no
+    clear name or address (Art 23 ¶2): the matter is handled, only that duty lapses.
     """
     from .lifecycle import TRANSITIONS  # the table says what each action does
 
     clocks: list[Clock] = []
+    written_notice = True
 
     def running(name: str) -> int | None:
         for i in range(len(clocks) - 1, -1, -1):
-            if clocks[i].name == name and clocks[i].state is not ClockState.STOPPED:
+            if clocks[i].name == name and clocks[i].state in (ClockState.RUNNING, ClockState.PAUSED):
                 return i
         return None
 
@@ -161,6 +169,8 @@ def derive_clocks(
         t = TRANSITIONS.get(h.action)
         if t is None:
             continue
+        if h.params.get("written_notice") is False:
+            written_notice = False
         for name in t.clocks.stops:
             i = running(name)
             if i is not None:
@@ -189,13 +199,15 @@ def derive_clocks(
                 clocks[i] = replace(clocks[i], state=ClockState.STOPPED, stopped_on=h.on)
             start = h.params.get("received_on") or h.on
             assert isinstance(start, dt.date)
-            clocks.append(Clock(RULES[name], start))
+            rule = RULES[name]
+            lapsed = rule.written_notice and not written_notice
+            clocks.append(Clock(rule, start, state=ClockState.NOT_APPLICABLE if lapsed else ClockState.RUNNING))
 
     return [_with_due(c, calendar, counting) for c in clocks]
 
 
 def _with_due(c: Clock, calendar: HolidayCalendar, counting: Counting) -> Clock:
-    if c.state is ClockState.PAUSED:
+    if c.state in (ClockState.PAUSED, ClockState.NOT_APPLICABLE):
         return c
     if c.rule.unit is Unit.WORKING_DAYS:
         due = c.rule.due(c.started_on, calendar, counting, extra_days=c.extension_days)

@@ -250,6 +250,12 @@ def _not_rated(facts, params, on):
     return None
 
 
+def _signed_letter(facts, params, on):
+    if not params.get("letter"):
+        return "撤回须由信访人本人提出：请上传信访人签名的撤回书扫描件"
+    return None
+
+
 def _has_target(facts, params, on):
     return None if params.get("target_case") else "请指定正在办理的原信访事项"
 
@@ -363,11 +369,19 @@ TRANSITIONS: dict[str, Transition] = {
             ClockEffects(stops=("rereview_decision",)),
             (_valid_outcome, _text("opinion", "复核意见")),
         ),
+        # Withdrawal is the complainant's act: on the portal, or by a signed letter that staff record
+        # with its scan. Staff never close a case as withdrawn on their own word.
         Transition(
-            "withdraw", frozenset(OPEN), S.CLOSED, frozenset({R.COMPLAINANT, R.INTAKE_CLERK, R.HANDLER}),
+            "withdraw", frozenset(OPEN), S.CLOSED, frozenset({R.COMPLAINANT}),
             "第19条", "撤回",
             ClockEffects(stops=_GRIEVANCE_CLOCKS),
             (_text("reason", "撤回说明"),),
+        ),
+        Transition(
+            "record_withdrawal", frozenset(OPEN), S.CLOSED, frozenset({R.INTAKE_CLERK, R.HANDLER}),
+            "第19条", "登记书面撤回",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_signed_letter, _text("reason", "撤回说明")),
         ),
         Transition(
             "merge", _OPEN_BEFORE_REPLY, S.CLOSED, frozenset({R.INTAKE_CLERK, R.HANDLER}),

@@ -37,7 +37,7 @@ ACTIONS: dict[str, ActionUI] = {
         u, case_id=c.pk, to_unit_id=d["to_unit_id"].pk, note=d["note"], on=d.get("on"))),
     "accept": ActionUI(F.AcceptForm, lambda u, c, d: A.case_accept(
         u, case_id=c.pk, accountable_official_id=_pk(d.get("accountable_official_id")), note=d["note"], on=d.get("on"))),
-    "object": ActionUI(F.ReasonForm, lambda u, c, d: A.case_object(u, case_id=c.pk, reason=d["reason"], on=d.get("on"))),
+    "object": ActionUI(F.ObjectionForm, lambda u, c, d: A.case_object(u, case_id=c.pk, reason=d["reason"], on=d.get("on"))),
     "redirect": ActionUI(F.RedirectForm, lambda u, c, d: A.case_redirect(
         u, case_id=c.pk, route=d["route"], reason=d["reason"], on=d.get("on"))),
     "assign": ActionUI(F.AssignForm, lambda u, c, d: A.case_assign(
@@ -59,18 +59,20 @@ ACTIONS: dict[str, ActionUI] = {
         u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], received_on=d.get("received_on"), on=d.get("on"))),
     "request_rereview": ActionUI(F.RereviewRequestForm, lambda u, c, d: A.case_request_rereview(
         u, case_id=c.pk, rereview_unit_id=d["rereview_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
-    "start_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_start_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
-    "end_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_end_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
+    "start_hearing": ActionUI(F.HearingStartForm, lambda u, c, d: A.case_start_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
+    "end_hearing": ActionUI(F.HearingEndForm, lambda u, c, d: A.case_end_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
     "decide_rereview": ActionUI(F.DecisionForm, lambda u, c, d: A.case_decide_rereview(
         u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], on=d.get("on"))),
-    "withdraw": ActionUI(F.ReasonForm, lambda u, c, d: A.case_withdraw(u, case_id=c.pk, reason=d["reason"], on=d.get("on")), danger=True),
+    # Withdrawal is the complainant's act (on the portal); staff record one made by a signed letter.
+    "record_withdrawal": ActionUI(F.WithdrawalLetterForm, lambda u, c, d: A.case_record_withdrawal(
+        u, case_id=c.pk, reason=d["reason"], letter=d["letter"], on=d.get("on")), danger=True),
     "merge": ActionUI(F.MergeForm, _merge, danger=True),
 }
 
 
-def make_form(action: str, case, data=None):
+def make_form(action: str, case, data=None, files=None):
     ui = ACTIONS[action]
     kwargs = {"prefix": action}
     if ui.form in (F.AcceptForm, F.AssignForm):
         kwargs["case"] = case
-    return ui.form(data, **kwargs)
+    return ui.form(data, files, **kwargs)

@@ -4,15 +4,44 @@ so an error the action raises (``CaseworkError.field``) lands beside its field."
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casework import limits
 from casework.cases.models import Channel
 from casework.organisation.models import Membership, Unit
 from casework.rules.clocks import MAX_EXTENSION_DAYS
 from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class LimitedText(forms.CharField):
+    """Text with its limit from ``casework/limits.py``.
+
+    Over the limit the form says so beside the field, naming it and the limit
+    (「投诉请求不得超过 5000 字（现有 6012 字）」), never Django's 「确保该变量……」; a missing one says
+    「请填写投诉请求」. No ``maxlength`` attribute: a browser cuts a longer paste short without a word.
+    """
+
+    def __init__(self, limit: limits.TextLimit, *, rows: int | None = None, **kwargs):
+        self.limit = limit
+        if rows is not None:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+        if self.label:  # 「请填写投诉请求」 rather than 「这个字段是必填项」
+            self.error_messages["required"] = format_lazy(_("请填写{field}"), field=self.label)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and self.limit.exceeded_by(value):
+            raise ValidationError(
+                gettext("%(field)s不得超过 %(limit)d 字（现有 %(count)d 字）")
+                % {"field": self.label or self.limit.label, "limit": self.limit.max_length, "count": len(value)},
+                code="max_length",
+            )
 
 
 class OnForm(forms.Form):
@@ -28,20 +57,30 @@ def unit_choice(label=_("单位"), required=True, queryset=None):
 
 class ForwardForm(OnForm):
     to_unit_id = unit_choice(_("转送至"))
-    note = forms.CharField(label=_("转送说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = LimitedText(limits.FORWARD_NOTE, label=_("转送说明"), required=False, rows=2)
 
 
-class ReasonForm(OnForm):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+class ObjectionForm(OnForm):
+    reason = LimitedText(limits.OBJECTION_REASON, label=_("异议理由"), rows=3)
+
+
+class WithdrawalLetterForm(OnForm):
+    """A withdrawal the complainant made in writing: the statement and the scan of the signed letter."""
+
+    reason = LimitedText(limits.WITHDRAWAL_STATEMENT, label=_("撤回说明"), rows=3,
+                         help_text=_("信访人撤回书所写的撤回理由"))
+    letter = forms.FileField(label=_("信访人签名的撤回书（扫描件）"),
+                             help_text=_("撤回须由信访人本人提出；没有签名的撤回书不能登记撤回"),
+                             error_messages={"required": _("请上传信访人签名的撤回书扫描件")})
 
 
 class RedirectForm(OnForm):
     route = forms.ChoiceField(label=_("应当告知的法定途径"), choices=[(k.value, _(v)) for k, v in ROUTE_LABELS.items()])
-    reason = forms.CharField(label=_("告知理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = LimitedText(limits.REDIRECT_REASON, label=_("告知理由"), rows=3)
 
 
 class MergeForm(OnForm):
-    into_number = forms.CharField(label=_("并入案件编号"), max_length=40, help_text=_("正在办理的原信访事项"))
+    into_number = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"), help_text=_("正在办理的原信访事项"))
 
 
 def officials_of(unit):
@@ -59,7 +98,7 @@ def _officials(unit):
 
 class AcceptForm(OnForm):
     accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label=_("包案领导"), required=False)
-    note = forms.CharField(label=_("受理说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = LimitedText(limits.ACCEPT_NOTE, label=_("受理说明"), required=False, rows=2)
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,13 +125,13 @@ class StepForm(OnForm):
     kind = forms.ChoiceField(label=_("环节"), choices=[
         ("contact", _("联系信访人")), ("investigation", _("调查核实")), ("hearing_of_views", _("听取意见")),
         ("coordination", _("协调会商")), ("other", _("其他"))])
-    note = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    note = LimitedText(limits.STEP_NOTE, label=_("办理情况"), rows=3)
 
 
 class ExtensionRequestForm(OnForm):
     days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=MAX_EXTENSION_DAYS,
                               help_text=format_lazy(_("不超过 {days} 日（第三十四条）"), days=MAX_EXTENSION_DAYS))
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = LimitedText(limits.EXTENSION_REASON, label=_("延期理由"), rows=3)
 
 
 class ExtensionApproveForm(OnForm):
@@ -106,60 +145,68 @@ OUTCOMES = [(k.value, _(v)) for k, v in OUTCOME_LABELS.items()]
 
 class ReplyForm(OnForm):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=OUTCOMES, widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    opinion = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    legal_basis = forms.CharField(label=_("法律法规依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    reasons = LimitedText(limits.REPLY_REASONS, label=_("事实和理由"), rows=4)
+    opinion = LimitedText(limits.REPLY_OPINION, label=_("处理意见"), rows=4)
+    legal_basis = LimitedText(limits.LEGAL_BASIS, label=_("法律法规依据"), rows=2)
     received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复查申请期自收到之日起算"))
 
 
 class ReviewRequestForm(OnForm):
     review_unit_id = unit_choice(_("复查机关"))
-    reason = forms.CharField(label=_("复查请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reason = LimitedText(limits.REVIEW_REQUEST, label=_("复查请求"), rows=3)
 
 
 class RereviewRequestForm(OnForm):
     rereview_unit_id = unit_choice(_("复核机关"))
-    reason = forms.CharField(label=_("复核请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reason = LimitedText(limits.REREVIEW_REQUEST, label=_("复核请求"), rows=3)
 
 
 class DecisionForm(OnForm):
     outcome = forms.ChoiceField(label=_("结果"), choices=OUTCOMES, widget=forms.RadioSelect)
-    opinion = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    opinion = LimitedText(limits.REREVIEW_OPINION, label=_("意见"), rows=4)
 
 
 class DecideReviewForm(DecisionForm):
+    opinion = LimitedText(limits.REVIEW_OPINION, label=_("意见"), rows=4)
     received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复核申请期自收到之日起算"))
 
 
-class NoteForm(OnForm):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+class HearingStartForm(OnForm):
+    note = LimitedText(limits.HEARING_NOTE, label=_("说明"), required=False, rows=2)
+
+
+class HearingEndForm(OnForm):
+    note = LimitedText(limits.HEARING_CONCLUSION, label=_("说明"), required=False, rows=2)
 
 
 class RecuseForm(forms.Form):
-    reason = forms.CharField(label=_("回避理由"), max_length=200)
+    reason = LimitedText(limits.RECUSAL_REASON, label=_("回避理由"))
 
 
 class SuperviseForm(forms.Form):
-    instruction = forms.CharField(label=_("督办要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    instruction = LimitedText(limits.SUPERVISION_INSTRUCTION, label=_("督办要求"), rows=3)
     days = forms.IntegerField(label=_("期限（工作日）"), min_value=1, max_value=60, initial=5)
 
 
 class SupervisionAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    answer = LimitedText(limits.SUPERVISION_ANSWER, label=_("办理情况"), rows=3)
 
 
 # -- intake -----------------------------------------------------------------------
 
 
 class ComplainantForm(forms.Form):
-    name = forms.CharField(label=_("姓名（名称）"), max_length=100)
-    address = forms.CharField(label=_("住址"), max_length=200)
-    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    """Name and address 「一般应当」 be given (Art 19 ¶1); a matter without them is registered all the same,
+    only the written notice lapses (Art 22 ¶1, 23 ¶2)."""
+
+    name = LimitedText(limits.COMPLAINANT_NAME, label=_("姓名（名称）"), required=False)
+    address = LimitedText(limits.COMPLAINANT_ADDRESS, label=_("住址"), required=False)
+    phone = LimitedText(limits.PHONE, label=_("联系电话"), required=False)
 
 
-ComplainantFormSet = forms.formset_factory(
-    ComplainantForm, extra=0, min_num=1, max_num=5, validate_min=True, validate_max=True,
-)
+# No max_num: how many persons one matter may name depends on its channel (rules.intake,
+# Art 20 ¶3 binds group visits only), which the registration action decides and says.
+ComplainantFormSet = forms.formset_factory(ComplainantForm, extra=0, min_num=1, validate_min=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -191,22 +238,22 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[(k, _(v)) for k, v in Channel.choices], initial=Channel.VISIT)
     received_on = forms.DateField(label=_("收到日期"), required=False, widget=DATE, help_text=_("默认为今天"))
     group_size = forms.IntegerField(label=_("人数"), min_value=1, required=False, help_text=_("集体访时填写总人数"))
-    title = forms.CharField(label=_("标题"), max_length=200, required=False, help_text=_("不填则取投诉请求开头"))
-    request = forms.CharField(label=_("投诉请求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
-    facts_reasons = forms.CharField(label=_("事实和理由"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
-    category = forms.CharField(label=_("事项分类"), max_length=60, required=False)
+    title = LimitedText(limits.TITLE, label=_("标题"), required=False, help_text=_("不填则取投诉请求开头"))
+    request = LimitedText(limits.REQUEST, label=_("投诉请求"), rows=3)
+    facts_reasons = LimitedText(limits.FACTS_REASONS, label=_("事实和理由"), rows=5)
+    category = LimitedText(limits.CATEGORY, label=_("事项分类"), required=False)
     respondent_unit_ids = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.filter(is_active=True), label=_("被投诉单位"), required=False,
         help_text=_("被投诉单位看不到信访人信息和材料（第三十条第三款）"),
     )
-    respondent_text = forms.CharField(label=_("被投诉对象（其他）"), max_length=200, required=False)
+    respondent_text = LimitedText(limits.RESPONDENT_TEXT, label=_("被投诉对象（其他）"), required=False)
     attachments = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、图片、Word 或文本，每个不超过 10 MB"))
     next_step = forms.ChoiceField(label=_("登记后"), choices=ROUTE_NEXT, required=False)
     to_unit_id = unit_choice(_("转送至"), required=False)
     route = forms.ChoiceField(label=_("法定途径"), choices=[("", "—")] + [(k.value, _(v)) for k, v in ROUTE_LABELS.items()], required=False)
-    route_reason = forms.CharField(label=_("告知理由"), max_length=2000, required=False)
+    route_reason = LimitedText(limits.REDIRECT_REASON, label=_("告知理由"), required=False)
     # set by a "登记并并入" button beside a related case: register, then merge into that case (Art 19 ¶3)
-    merge_into = forms.CharField(label=_("并入案件编号"), max_length=40, required=False)
+    merge_into = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"), required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

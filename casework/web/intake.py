@@ -12,6 +12,7 @@ from casework.cases.access import case_get, disclosure
 from casework.cases.errors import CaseworkError
 from casework.documents.catalogue import remember_receipt_code
 from casework.organisation.models import Unit
+from casework.rules.intake import GROUP_LIMIT_CHANNEL, MAX_REPRESENTATIVES
 from casework.rules.lifecycle import Role
 
 from . import forms as F
@@ -62,7 +63,10 @@ def intake(request):
         form = F.IntakeForm(units=units)
         people = F.ComplainantFormSet(prefix="p", initial=[{}])
         status = 200
-    return render(request, "web/intake.html", {"form": form, "people": people}, status=status)
+    return render(request, "web/intake.html", {
+        "form": form, "people": people, "max_representatives": MAX_REPRESENTATIVES,
+        "group_limit_channel": GROUP_LIMIT_CHANNEL,
+    }, status=status)
 
 
 def _merge_target(user, form, number: str | None):

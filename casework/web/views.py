@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import limits
 from casework.cases import actions as A
 from casework.cases.access import case_get, disclosure, roles_on_case, withheld_case_ids
 from casework.cases.errors import CaseworkError, NotFound
@@ -40,9 +41,9 @@ def _case_or_404(user, case_id: int) -> Case:
 
 
 class FilterForm(djforms.Form):
-    number = djforms.CharField(label=gettext_lazy("案件编号"), required=False, max_length=40)
-    name = djforms.CharField(label=gettext_lazy("信访人"), required=False, max_length=100)
-    category = djforms.CharField(label=gettext_lazy("分类"), required=False, max_length=60)
+    number = F.LimitedText(limits.CASE_NUMBER, label=gettext_lazy("案件编号"), required=False)
+    name = F.LimitedText(limits.COMPLAINANT_NAME, label=gettext_lazy("信访人"), required=False)
+    category = F.LimitedText(limits.CATEGORY, label=gettext_lazy("分类"), required=False)
     unit_id = djforms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label=gettext_lazy("当前单位"),
                                        required=False)
     # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
@@ -131,12 +132,19 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
         "labels": event_labels(),
         "supervise_form": F.SuperviseForm(prefix="supervise") if "supervisor" in roles else None,
         "recuse_form": F.RecuseForm(prefix="recuse"),
-        "supervisions": case.supervisions.select_related("to_unit", "issuing_unit"),
-        "answer_form": F.SupervisionAnswerForm(prefix="answer"),
+        "supervisions": _with_answer_forms(case.supervisions.select_related("to_unit", "issuing_unit")),
         "today": timezone.localdate(),
         "soon": timezone.localdate() + dt.timedelta(days=3),
         "documents": _documents(case),
     }
+
+
+def _with_answer_forms(notices):
+    """Each open notice with its own answer form: the same field names, ids of its own (no id twice on the page)."""
+    notices = list(notices)
+    for n in notices:
+        n.answer_form = F.SupervisionAnswerForm(prefix="answer", auto_id=f"id_notice{n.pk}_%s")
+    return notices
 
 
 def _documents(case):
@@ -171,7 +179,7 @@ def case_act(request, case_id: int, action: str):
     case = _case_or_404(request.user, case_id)
     if action not in ACTIONS:
         raise Http404(_("没有这个操作"))
-    form = make_form(action, case, request.POST)
+    form = make_form(action, case, request.POST, request.FILES)
     if form.is_valid():
         try:
             ACTIONS[action].call(request.user, case, form.cleaned_data)

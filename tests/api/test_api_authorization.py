@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 
@@ -80,7 +81,8 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
     "start_hearing": ({"rereview"}, {HANDLER, OFFICIAL}),
     "end_hearing": ({"hearing"}, {HANDLER, OFFICIAL}),
     "decide_rereview": ({"rereview"}, {HANDLER, OFFICIAL}),
-    "withdraw": (OPEN, {COMPLAINANT, CLERK, HANDLER}),  # Art 19
+    # Art 19: withdrawal is the complainant's own act (the portal); staff record one from a signed letter
+    "record_withdrawal": (OPEN, {CLERK, HANDLER}),
     "merge": ({"registered", "forwarded"}, {CLERK, HANDLER}),  # Art 19 ¶3
 }
 
@@ -111,7 +113,7 @@ def body_for(action: str, b: "Built", state: str = "registered") -> dict:
         "start_hearing": {"note": "公开听证"},
         "end_hearing": {"note": "听证结束"},
         "decide_rereview": {"outcome": "not_supported", "opinion": "复核维持"},
-        "withdraw": {"reason": "已协商解决"},
+        "record_withdrawal": {"reason": "已协商解决", "letter": SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")},
         "merge": {"into_case_id": b.cases["merge_target"].pk},
         "recuse": {"reason": "与信访人系亲属"},
     }[action]
@@ -151,6 +153,8 @@ class Api:
 
     def post(self, path: str, body=None, *, raw: bytes | None = None, key: str | None = None):
         headers = dict(self.headers, **({"Idempotency-Key": key} if key else {}))
+        if any(isinstance(v, SimpleUploadedFile) for v in (body or {}).values()):  # a file: multipart
+            return self.c.post(path, data=body, headers=headers)
         data = raw if raw is not None else json.dumps(body or {}, ensure_ascii=False)
         return self.c.post(path, data=data, content_type="application/json", headers=headers)
 
@@ -269,7 +273,7 @@ def test_a_body_that_does_not_parse_is_422_for_anyone_with_a_token_and_changes_n
     for state in ("registered", "accepted"):
         case = built.cases[state]
         before = snapshot(case.pk)
-        for action, raw in [("forward", b'{"to_unit_id": "x"}'), ("withdraw", b'{"reason": "r", "surprise": 1}'),
+        for action, raw in [("forward", b'{"to_unit_id": "x"}'), ("object", b'{"reason": "r", "surprise": 1}'),
                             ("reply", b'{"outcome": "maybe"}'), ("record_step", b"{not json")]:
             r = built.client(actor).post(f"{BASE}/cases/{case.pk}/{action.replace('_', '-')}", raw=raw)
             want = 401 if actor == "anonymous" else 400 if raw.startswith(b"{not") else 422

@@ -62,11 +62,11 @@ def test_bad_json_is_a_clear_4xx_and_writes_nothing(world, api_as, raw, status, 
 
 
 def test_unknown_fields_six_representatives_and_unknown_unit_are_refused(world, api_as):
-    """Art 20 ¶3: at most five representatives."""
+    """Art 20 ¶3: at most five representatives on a group visit."""
     clerk = api_as("clerk_a")
     six = [{"name": f"代表{i}", "address": "甲镇"} for i in range(6)]
     assert clerk.post(f"{BASE}/cases", body(world, surprise=1)).status_code == 422
-    assert clerk.post(f"{BASE}/cases", body(world, complainants=six)).status_code == 422
+    assert clerk.post(f"{BASE}/cases", body(world, channel="visit", complainants=six)).status_code == 400
     r = clerk.post(f"{BASE}/cases", body(world, unit_id=999999))
     assert r.status_code == 400 and r.json()["field"] == "unit_id"
     assert Case.objects.count() == 0

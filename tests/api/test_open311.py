@@ -37,7 +37,7 @@ def test_discovery_and_services_in_both_formats(client, key):
 
 
 def test_post_then_get_round_trip_json(client, key):
-    """信访工作条例 Art 19: name and address are required; the access code comes back once."""
+    """信访工作条例 Art 19: name and address as the request gives them; the access code comes back once."""
     # when
     r = post(client, key)
     # then
@@ -67,10 +67,10 @@ def test_post_and_list_round_trip_xml(client, key):
     "fields, message",
     [
         ({"service_code": "不存在"}, "unknown service_code"),
-        ({"address_string": ""}, "address_string is required"),
-        ({"first_name": "", "last_name": ""}, "first_name or last_name is required"),
         ({"description": ""}, "description is required"),
-        ({"lat": "north"}, "lat must be a number"),
+        ({"lat": "north", "long": "113.0"}, "lat must be a number"),
+        ({"lat": "28.2"}, "long must be a number"),
+        ({"lat": "95", "long": "113.0"}, "lat must be between -90 and 90"),
     ],
 )
 def test_bad_posts_are_400_with_open311_errors_and_write_nothing(client, key, fields, message):
@@ -96,3 +96,37 @@ def test_jurisdiction_filter_and_closed_status(client, key, world):
     closed = client.get(f"{V2}/requests.json", {"status": "closed"}).json()
     assert [r["service_request_id"] for r in inside] == [number]
     assert elsewhere == [] and closed == []
+
+
+def test_a_post_with_lat_long_and_no_address_string_is_registered_xinfang_art_22_23(client, key):
+    """Art 22 ¶1 registers every matter; without an address only the written notice lapses (Art 23 ¶2).
+    The location the client gives as lat/long is kept with the facts."""
+    # when
+    r = post(client, key, address_string=None, lat="28.2282", long="112.9388")
+    # then
+    assert r.status_code == 201, r.content.decode()
+    case = Case.objects.get(number=r.json()[0]["service_request_id"])
+    assert (case.state, case.due_on, case.due_rule) == ("registered", None, "")
+    assert "纬度 28.2282，经度 112.9388" in case.facts_reasons
+    assert case.parties.get().person.address == ""
+
+
+def test_a_post_without_the_requesters_name_is_registered_xinfang_art_22(client, key):
+    r = post(client, key, first_name=None, last_name=None)
+    assert r.status_code == 201, r.content.decode()
+    assert Case.objects.get().parties.get().person.name == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_over_long_description_is_refused_with_the_limit_never_cut_short(client, key, fmt):
+    from casework import limits
+
+    text = "长" * (limits.REQUEST.max_length + 1)
+    r = post(client, key, fmt=fmt, description=text)
+    assert r.status_code == 400
+    message = f"投诉请求不得超过 {limits.REQUEST.max_length} 字（现有 {len(text)} 字）"
+    if fmt == "json":
+        assert r.json() == [{"code": 400, "description": message}]
+    else:
+        assert ET.fromstring(r.content).find("error/description").text == message
+    assert Case.objects.count() == 0

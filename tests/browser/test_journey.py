@@ -99,7 +99,8 @@ def test_form_errors_appear_beside_the_field(world, screen):
     page.get_by_role("button", name=re.compile("登记")).click()
     page.wait_for_selector(".error")
     clerk.shot("intake-errors")
-    assert page.locator(".error").count() >= 3  # address, request, facts
+    assert page.locator(".error").count() >= 2  # request, facts (without an address it is registered: Art 22 ¶1)
+    assert "请填写投诉请求" in page.locator(".error").all_inner_texts()[0]
     assert Case.objects.count() == 0
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.forms.models import model_to_dict
 
 from casework.audit.models import Event
@@ -139,6 +140,16 @@ def counts() -> dict[str, int]:
         "attachment": Attachment.objects.count(),
         "recusal": Recusal.objects.count(),
     }
+
+
+def refused(call, error, *cases):
+    """Call ``call``; it must raise ``error`` and leave every table and the given cases as they were."""
+    rows, before = [case_row(c) for c in cases], counts()
+    with pytest.raises(error) as raised:
+        call()
+    assert counts() == before
+    assert [case_row(c) for c in cases] == rows
+    return raised.value
 
 
 def events_of(case) -> int:

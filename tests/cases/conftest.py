@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
-
-@pytest.fixture(scope="module", autouse=True)
-def no_media_in_var(tmp_path_factory):
-    """Whatever a test uploads goes to a temporary directory, never into var/media."""
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-        yield
 
 
 @pytest.fixture

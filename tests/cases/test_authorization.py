@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ from casework.cases.actions import (
     case_object,
     case_rate,
     case_record_step,
+    case_record_withdrawal,
     case_recuse,
     case_redirect,
     case_register,
@@ -194,7 +196,8 @@ SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
     "start_hearing": (frozenset({S.REREVIEW}), S.HEARING, frozenset({HANDLER, OFFICIAL})),  # Art 36 ¶2
     "end_hearing": (frozenset({S.HEARING}), S.REREVIEW, frozenset({HANDLER, OFFICIAL})),  # Art 36 ¶2
     "decide_rereview": (frozenset({S.REREVIEW}), S.FINAL, frozenset({HANDLER, OFFICIAL})),  # Art 36 ¶1, ¶3
-    "withdraw": (OPEN, S.CLOSED, frozenset({COMPLAINANT, CLERK, HANDLER})),  # Art 19
+    "withdraw": (OPEN, S.CLOSED, frozenset({COMPLAINANT})),  # Art 19: the complainant's own act
+    "record_withdrawal": (OPEN, S.CLOSED, frozenset({CLERK, HANDLER})),  # a signed letter, its scan attached
     "merge": (BEFORE_REPLY, S.CLOSED, frozenset({CLERK, HANDLER})),  # Art 19 ¶3
     "expire_window": (frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({SYSTEM})),  # Art 35, 36
     "rate": (AFTER_REPLY, None, frozenset({COMPLAINANT})),  # Art 21 ¶2
@@ -470,6 +473,8 @@ CALLS = {
     "end_hearing": lambda who, case, b: case_end_hearing(who, case_id=case.pk, note="听证结束"),
     "decide_rereview": lambda who, case, b: case_decide_rereview(who, case_id=case.pk, outcome="partly", opinion="复核"),
     "withdraw": lambda who, case, b: case_withdraw(who, case_id=case.pk, reason="撤回"),
+    "record_withdrawal": lambda who, case, b: case_record_withdrawal(
+        who, case_id=case.pk, reason="信访人来信撤回", letter=SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")),
     "merge": lambda who, case, b: case_merge(who, case_id=case.pk, into_case_id=b.case("merge_target").pk),
     "expire_window": _expire_window,
     "rate": lambda who, case, b: case_rate(who, case_id=case.pk, satisfaction="satisfied"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -38,6 +39,7 @@ from casework.cases.actions import (
     case_object,
     case_rate,
     case_record_step,
+    case_record_withdrawal,
     case_recuse,
     case_redirect,
     case_reply,
@@ -103,6 +105,9 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
         return {"note": "听证"}
     if action == "withdraw":
         return {"reason": "撤回" if good else " "}
+    if action == "record_withdrawal":  # a signed letter, its scan attached; without the scan it is refused
+        letter = SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed") if good else None
+        return {"reason": "信访人来信撤回", "letter": letter}
     if action == "merge":
         return {"into_case_id": target.pk if good else case.pk}
     if action == "rate":
@@ -118,7 +123,7 @@ CALLS = {
     "approve_extension": case_approve_extension, "reply": case_reply, "request_review": case_request_review,
     "decide_review": case_decide_review, "request_rereview": case_request_rereview,
     "start_hearing": case_start_hearing, "end_hearing": case_end_hearing, "decide_rereview": case_decide_rereview,
-    "withdraw": case_withdraw, "merge": case_merge,
+    "withdraw": case_withdraw, "record_withdrawal": case_record_withdrawal, "merge": case_merge,
 }
 USUAL = {  # the next step of the usual procedure (DESIGN.md lifecycle table)
     "registered": ["accept", "forward"], "forwarded": ["accept", "object"],

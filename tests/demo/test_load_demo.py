@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from casework.audit.models import Event
@@ -80,6 +81,11 @@ def test_load_demo_on_the_builtin_sample(no_data):
     assert clerk.last_name and clerk.first_name and clerk.check_password(DEMO_PASSWORD)
     assert get_user_model().objects.get(username="admin").is_superuser
     assert Unit.objects.filter(categories="城乡建设", name="A1区住房和城乡建设局").exists()
+    # Every office publishes its address, telephone and reception hours (信访工作条例 Art 18 ¶1).
+    assert not Unit.objects.filter(kind__in=["petition_office", "department"]).filter(
+        Q(address="") | Q(phone="") | Q(reception_hours="")).exists()
+    # Withdrawals are the complainants' own (staff record one only from a signed letter).
+    assert set(Event.objects.filter(verb="withdraw").values_list("actor_kind", flat=True)) <= {"complainant"}
 
     # A second run changes nothing.
     again = load(cases=60)

@@ -203,7 +203,7 @@ def test_my_work_filters_in_english(world, handled):
 
 def test_intake_desk_in_english(world):
     english(en_client(world.clerk_a).get("/intake/"),
-            "Register a grievance", "Complainants", "Add a representative", "Visit", "Letter",
+            "Register a grievance", "Complainants", "Add a complainant (representative)", "Visit", "Letter",
             "Forward to the competent unit", "Register (Ctrl+Enter)")
 
 
@@ -211,7 +211,7 @@ def test_intake_errors_in_english(world):
     response = en_client(world.clerk_a).post("/intake/", {
         "p-TOTAL_FORMS": "1", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "1", "p-MAX_NUM_FORMS": "5",
         "unit_id": world.town_a_office.pk, "channel": "visit", "next_step": "forward"})
-    english(response, "This field is required.", "Please choose the unit to forward to")
+    english(response, "Please fill in", "Please choose the unit to forward to")
 
 
 def test_registered_page_in_english(world):
@@ -313,7 +313,7 @@ def test_portal_submit_in_english(world):
     client = en_client()
     english(client.get("/portal/submit/"), "Grievance office to address", "Facts and reasons", "Please choose")
     english(client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七"}),
-            "This field is required.")
+            "Please fill in")
     done = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "甲镇西街2号",
                                            "request": "请求清理垃圾", "facts_reasons": "垃圾堆放一月未清"})
     english(done, "Submitted", "Write down or take a screenshot", "View progress")

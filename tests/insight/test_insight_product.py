@@ -12,6 +12,7 @@ from django.utils import timezone
 from casework.audit.chain import verify_chains
 from casework.audit.models import Event
 from casework.cases.actions import PersonData, case_withdraw
+from casework.cases.actors import Actor
 from casework.cases.models import Case
 from casework.insight import service, training
 from casework.insight.clusters import cluster_texts
@@ -42,7 +43,7 @@ def closed_cases(world, per_label: int = 8, *, labels=None) -> list[Case]:
             continue
         case = register(world, request=title or text[:20], facts_reasons=text, title=title, category=cat,
                         complainants=[PersonData(name=f"甲{i}", address="甲镇", phone=f"1390000{i:04d}")]).case
-        case_withdraw(world.clerk_a, case_id=case.pk, reason="已解决")
+        case_withdraw(Actor.complainant(case.pk), case_id=case.pk, reason="已解决")
         made.append(case)
     return made
 
@@ -95,7 +96,7 @@ def test_a_category_with_three_examples_is_left_out_with_a_warning(world, capsys
     closed_cases(world)
     for i in range(3):
         case = register(world, request="残疾人补贴", facts_reasons=f"残疾人补贴未按时发放{i}", category="民政").case
-        case_withdraw(world.clerk_a, case_id=case.pk, reason="已解决")
+        case_withdraw(Actor.complainant(case.pk), case_id=case.pk, reason="已解决")
     train()
     assert "民政（3 条）" in capsys.readouterr().err
     m = RouterModel.objects.get()
@@ -297,7 +298,7 @@ def test_merging_into_a_case_about_ones_own_unit_is_refused_xinfang_art_30_3(cli
 def test_merging_into_a_missing_or_closed_case_registers_nothing(client, world, number):
     if number == "closed":
         done = register(world).case
-        case_withdraw(world.clerk_a, case_id=done.pk, reason="撤回")
+        case_withdraw(Actor.complainant(done.pk), case_id=done.pk, reason="撤回")
         number = done.number
     before = Case.objects.count()
     client.force_login(world.clerk_a)

@@ -35,11 +35,22 @@ def test_citizen_submits_and_gets_number_and_code(client, world):
     assert case.channel == "web" and Event.objects.get(case=case).actor_kind == "complainant"
 
 
-def test_submit_without_address_says_so_and_writes_nothing(client, world):
-    r = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "",
-                                        "request": "x", "facts_reasons": "y"})
-    assert r.status_code == 400 and "住址" in r.content.decode()
+def test_submit_without_a_request_says_so_and_writes_nothing(client, world):
+    """Art 19 ¶1: the request, facts and reasons are what the matter is."""
+    r = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "钱七", "address": "甲镇",
+                                        "request": "", "facts_reasons": "y"})
+    assert r.status_code == 400 and "请填写投诉请求" in r.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_submit_without_name_or_address_is_registered_without_a_notice_clock_xinfang_art_22_23(client, world):
+    """Art 22 ¶1 registers every matter; without a name or address only the written notice lapses (Art 23 ¶2):
+    the citizen follows the case with the number and the access code."""
+    r = client.post("/portal/submit/", {"unit_id": world.town_a_office.pk, "name": "", "address": "",
+                                        "request": "请求清理垃圾", "facts_reasons": "垃圾堆放一月未清"})
+    assert r.status_code == 200 and 'data-testid="access-code"' in r.content.decode()
+    case = Case.objects.get()
+    assert (case.state, case.due_on, case.due_rule) == ("registered", None, "")
 
 
 def test_wrong_code_gives_no_hint_and_is_rate_limited(client, world):
@@ -68,12 +79,13 @@ def test_review_within_30_days_then_rating_once(client, world):
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert "申请复查" in page
-    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服处理意见"})
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_bureau.pk,
+                                                                  "review-reason": "不服处理意见"})
     assert resp.status_code == 302
     r.case.refresh_from_db()
     assert r.case.state == "review" and r.case.current_unit == world.county_bureau
-    assert client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "unsatisfied"}).status_code == 302
-    again = client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "satisfied"})
+    assert client.post(f"/portal/case/{r.case.number}/rate/", {"rate-satisfaction": "unsatisfied"}).status_code == 302
+    again = client.post(f"/portal/case/{r.case.number}/rate/", {"rate-satisfaction": "satisfied"})
     assert again.status_code == 400 and "已经评价过" in again.content.decode()
     r.case.refresh_from_db()
     assert r.case.satisfaction == "unsatisfied"
@@ -85,7 +97,8 @@ def test_review_after_the_window_is_refused(client, world):
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert "期限已过" in page
-    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服"})
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_bureau.pk,
+                                                                  "review-reason": "不服"})
     assert resp.status_code == 400 and "已超过申请期限" in resp.content.decode()
     r.case.refresh_from_db()
     assert r.case.state == "replied"
@@ -113,10 +126,10 @@ def test_receipt_pdf_carries_the_access_code_only_for_the_session_that_registere
 def test_complainant_withdraws_from_the_portal(client, world):
     r = register(world)
     login(client, r)
-    resp = client.post(f"/portal/case/{r.case.number}/withdraw/", {"reason": "问题已自行解决"})
+    resp = client.post(f"/portal/case/{r.case.number}/withdraw/", {"withdraw-reason": "问题已自行解决"})
     assert resp.status_code == 302
     r.case.refresh_from_db()
     assert r.case.state == "closed"
     assert r.case.events.filter(verb="withdraw", actor_kind="complainant").count() == 1
-    again = client.post(f"/portal/case/{r.case.number}/withdraw/", {"reason": "再撤一次"})
+    again = client.post(f"/portal/case/{r.case.number}/withdraw/", {"withdraw-reason": "再撤一次"})
     assert again.status_code == 400

@@ -37,11 +37,10 @@ def test_intake_registers_forwards_and_shows_the_code_once(client, world):
 @pytest.mark.parametrize(
     "over, field_text",
     [
-        ({"p-0-address": ""}, "住址"),
-        ({"request": ""}, "投诉请求"),
+        ({"request": ""}, "请填写投诉请求"),
         ({"next_step": "forward"}, "请选择转送单位"),
         ({"p-TOTAL_FORMS": "6", **{f"p-{i}-name": f"代表{i}" for i in range(1, 6)},
-          **{f"p-{i}-address": "甲镇" for i in range(1, 6)}}, "5"),
+          **{f"p-{i}-address": "甲镇" for i in range(1, 6)}}, "代表人不得超过5人（《信访工作条例》第二十条第三款）"),
     ],
 )
 def test_intake_errors_are_shown_and_nothing_is_written(client, world, over, field_text):

@@ -24,6 +24,8 @@ def happenings(events) -> list[Happening]:
             params["extension_days"] = e.data["extension_days"]
         if e.data.get("received_on"):
             params["received_on"] = dt.date.fromisoformat(e.data["received_on"])
+        if e.data.get("written_notice") is False:
+            params["written_notice"] = False
         out.append(Happening(e.verb, e.effective_on, params))
     return out
 

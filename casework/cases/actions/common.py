@@ -11,13 +11,14 @@ from typing import Iterator
 from django.conf import settings
 from django.db import transaction
 
+from casework.limits import TextLimit
 from casework.organisation.models import Membership, Unit
 from casework.rows import Row, insert_row
 from casework.rules.lifecycle import Role
 
 from ..access import case_get
 from ..actors import Actor, as_actor
-from ..errors import InvalidInput
+from ..errors import InvalidInput, TooLong
 from ..models import Case, CaseUnit
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -44,16 +45,22 @@ def acting_on(who, case_id: int) -> Iterator[tuple[Actor, Case]]:
         yield actor, case_get(actor, case_id=case_id, for_update=True)
 
 
-def text(value, label: str, field: str, *, max_length: int = 20000, required: bool = True) -> str:
+def text(value, label: str | TextLimit, field: str, *, max_length: int | None = None, required: bool = True) -> str:
+    """``value`` stripped; refused if missing (when ``required``) or over its limit, never cut short.
+
+    ``label`` is the field's entry in ``casework/limits.py`` (its name and limit), or a bare name
+    with ``max_length``.
+    """
+    limit = label if isinstance(label, TextLimit) else TextLimit(label, max_length or 20000)
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{label}应为文字", field)
+        raise InvalidInput(f"{limit.label}应为文字", field)
     value = value.strip()
     if required and not value:
-        raise InvalidInput(f"请填写{label}", field)
-    if len(value) > max_length:
-        raise InvalidInput(f"{label}不能超过 {max_length} 字", field)
+        raise InvalidInput(f"请填写{limit.label}", field)
+    if limit.exceeded_by(value):
+        raise TooLong(limit.message(len(value)), field)
     return value
 
 

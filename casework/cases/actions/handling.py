@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
+from casework import limits
 from casework.rules.lifecycle import Role
 
 from ..errors import InvalidInput
@@ -34,7 +35,7 @@ def case_accept(
             changes["accountable_official_id"] = official
         case_transition(
             actor, case, "accept", on=on, changes=changes,
-            data={"note": text(note, "受理说明", "note", max_length=2000, required=False)},
+            data={"note": text(note, limits.ACCEPT_NOTE, "note", required=False)},
         )
         link_unit(case, case.current_unit, CaseUnitRelation.LEAD)
         return case
@@ -74,7 +75,7 @@ def case_record_step(who, *, case_id: int, note: str, kind: str = "other", on: d
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "record_step", on=on, params={"note": note},
-            data={"kind": kind, "note": text(note, "办理情况", "note", max_length=5000)},
+            data={"kind": kind, "note": text(note, limits.STEP_NOTE, "note")},
         )
         return case
 
@@ -84,7 +85,8 @@ def case_request_extension(who, *, case_id: int, days: int, reason: str, on: dt.
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "request_extension", on=on, params={"extension_days": days, "reason": reason},
-            changes={"extension_pending_days": days}, data={"days": days, "reason": (reason or "").strip()[:2000]},
+            changes={"extension_pending_days": days},
+            data={"days": days, "reason": text(reason, limits.EXTENSION_REASON, "reason", required=False)},
         )
         return case
 
@@ -115,6 +117,9 @@ def case_reply(
     with acting_on(who, case_id) as (actor, case):
         params = {"outcome": outcome, "reasons": reasons, "opinion": opinion, "legal_basis": legal_basis}
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in params.items()}
+        for name, limit in (("reasons", limits.REPLY_REASONS), ("opinion", limits.REPLY_OPINION),
+                            ("legal_basis", limits.LEGAL_BASIS)):
+            text(params[name], limit, name, required=False)  # the table's guards say what is missing
         if received_on is not None:
             data["received_on"] = _received(received_on, on)
         day = action_date(on, not_before=case.last_event_on)

@@ -1,4 +1,4 @@
-"""Intake and routing: register, forward, object, redirect, merge, withdraw, recuse."""
+"""Intake and routing: register, forward, object, redirect, merge, withdraw (and record a withdrawal), recuse."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
+from casework import limits
 from casework.audit.chain import event_append, head_query
 from casework.audit.models import Event
 from casework.holidays.services import calendar_at, version_sql
 from casework.rows import Row, insert_rows
+from casework.rules.intake import is_group_visit, representatives_refusal, written_notice_owed
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
 from ..access import StaffScope, case_get, disclosure, scope_of
@@ -27,14 +29,16 @@ from .clocks import case_refresh_clocks
 from .common import (
     acting_on, access_code_digest, active_unit, link_unit, new_access_code, not_respondent, text, unit_link_row,
 )
-from .transition import action_date, case_transition
-
-MAX_REPRESENTATIVES = 5  # 信访工作条例 Art 20 ¶3
+from .transition import action_date, case_transition, transition_check
 
 
 @dataclass(frozen=True)
 class PersonData:
-    """Art 19 ¶1: 姓名（名称）、住址 are required; a phone number is how we reach them."""
+    """Art 19 ¶1: a matter 「一般应当」 names the person and their address; a phone number is how we reach them.
+
+    Either may be blank when it is not known: the matter is registered all the same (Art 22 ¶1) and
+    only the written notice lapses (Art 23 ¶2).
+    """
 
     name: str
     address: str
@@ -68,7 +72,9 @@ def case_register(
 ) -> Registered:
     """Register a matter (Art 17, 19, 22): the case exists, with a number and an access code, at once.
 
-    A single complainant, or a group with at most five representatives (Art 20 ¶3).
+    A single complainant; a group visit with at most five representatives (Art 20 ¶3); a letter
+    with any number of signatories. A complainant with no clear name or address is registered
+    too, and the written notice of receipt is then not owed (Art 22 ¶1, 23 ¶2).
     """
     actor = as_actor(who)
     on = action_date(received_on)
@@ -76,15 +82,16 @@ def case_register(
     unit = _unit(unit_id, scope)
     if channel not in Channel.values:
         raise InvalidInput(f"未知的来源渠道：{channel}", "channel")
-    people = _people(complainants)
-    request = text(request, "投诉请求", "request")
-    facts_reasons = text(facts_reasons, "事实和理由", "facts_reasons")
-    title = text(title, "标题", "title", max_length=200, required=False) or request[:40]
-    category = text(category, "事项分类", "category", max_length=60, required=False)
-    respondent_text = text(respondent_text, "被投诉对象", "respondent_text", max_length=200, required=False)
+    people = _people(complainants, channel)
+    request = text(request, limits.REQUEST, "request")
+    facts_reasons = text(facts_reasons, limits.FACTS_REASONS, "facts_reasons")
+    title = text(title, limits.TITLE, "title", required=False) or request[:40]  # a default, not a cut
+    category = text(category, limits.CATEGORY, "category", required=False)
+    respondent_text = text(respondent_text, limits.RESPONDENT_TEXT, "respondent_text", required=False)
     if group_size is not None and (not isinstance(group_size, int) or group_size < len(people)):
         raise InvalidInput("人数不能少于登记的信访人（代表人）人数", "group_size")
     is_group = len(people) > 1 or (group_size or 1) > 1  # after the check: a malformed group_size is a 400
+    notice_owed = written_notice_owed((p.name, p.address) for p in people)
     files = list(attachments)
     for f in files:
         _check_attachment(f)
@@ -115,7 +122,7 @@ def case_register(
             raise InvalidInput("被投诉人员不存在", "respondent_official_ids")
 
     j = unit.jurisdiction
-    role = PartyRole.REPRESENTATIVE if is_group else PartyRole.COMPLAINANT
+    role = PartyRole.REPRESENTATIVE if is_group and is_group_visit(channel) else PartyRole.COMPLAINANT
     case = Case(
         access_code_digest="", jurisdiction=j, registered_by=unit, current_unit=unit, channel=channel,
         category=category, title=title, request=request, facts_reasons=facts_reasons, is_group=is_group,
@@ -132,8 +139,9 @@ def case_register(
         number = f"{j.code}-{on.year}-{serial:05d}"
         # The clock of a new case follows from its one event: computed before the insert, so the row is
         # written once (recompute_clocks replays the stored event to the same result).
+        registered = {"received_on": on.isoformat(), **({} if notice_owed else {"written_notice": False})}
         case_refresh_clocks(case, calendar_at(schedule),
-                            events=[Event(verb="register", effective_on=on, data={"received_on": on.isoformat()})])
+                            events=[Event(verb="register", effective_on=on, data=registered)])
         code = new_access_code()
         case.number, case.access_code_digest = number, access_code_digest(number, code)
         persons = [Person(name=p.name, address=p.address, phone=p.phone) for p in people]
@@ -151,6 +159,8 @@ def case_register(
         # attachments, only after their files are written (other actions append to this chain too).
         head = insert_rows(rows, fetch=None if files else head_query(connection, j.pk))
         data = {"number": number, "channel": channel, "received_on": on}
+        if not notice_owed:
+            data["written_notice"] = False  # Art 23 ¶2: no clear name or address to write to
         stored = [_store_attachment(case, f) for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
                      "attachments": stored})
@@ -165,36 +175,37 @@ def case_register(
 _NEW = CaseFacts(state=None)
 
 
-def _people(complainants: Sequence[PersonData]) -> list[PersonData]:
-    people = list(complainants or [])
-    if not people:
-        raise InvalidInput("请填写信访人的姓名和住址（第19条）", "complainants")
-    if len(people) > MAX_REPRESENTATIVES:
-        raise InvalidInput(f"集体访推选代表不得超过 {MAX_REPRESENTATIVES} 人（第20条第3款）", "complainants")
+def _people(complainants: Sequence[PersonData], channel: str) -> list[PersonData]:
+    """The complainants as given; none at all (an unsigned letter) is one person whose name and address
+    are not known (Art 22 ¶1: every matter is registered)."""
+    people = list(complainants or []) or [PersonData("", "")]
+    refusal = representatives_refusal(channel, len(people))
+    if refusal:
+        raise InvalidInput(refusal, "complainants")
     cleaned = []
     for i, p in enumerate(people):
         if isinstance(p, dict):
             p = PersonData(**{k: p.get(k, "") for k in ("name", "address", "phone")})
         cleaned.append(
             PersonData(
-                name=text(p.name, "信访人姓名（名称）", f"complainants.{i}.name", max_length=100),
-                address=text(p.address, "信访人住址", f"complainants.{i}.address", max_length=200),
-                phone=text(p.phone, "联系电话", f"complainants.{i}.phone", max_length=40, required=False),
+                name=text(p.name, limits.COMPLAINANT_NAME, f"complainants.{i}.name", required=False),
+                address=text(p.address, limits.COMPLAINANT_ADDRESS, f"complainants.{i}.address", required=False),
+                phone=text(p.phone, limits.PHONE, f"complainants.{i}.phone", required=False),
             )
         )
     return cleaned
 
 
-def _check_attachment(f: UploadedFile) -> None:
+def _check_attachment(f: UploadedFile, field: str = "attachments") -> None:
     suffix = PurePath(f.name or "").suffix.lower()
     allowed = settings.CASEWORK_ATTACHMENT_TYPES
     if suffix not in allowed:
-        raise InvalidInput(f"附件 {f.name} 的类型不支持，可上传：{'、'.join(sorted(allowed))}", "attachments")
+        raise InvalidInput(f"附件 {f.name} 的类型不支持，可上传：{'、'.join(sorted(allowed))}", field)
     if f.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
         mb = settings.CASEWORK_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise InvalidInput(f"附件 {f.name} 超过 {mb} MB", "attachments")
+        raise InvalidInput(f"附件 {f.name} 超过 {mb} MB", field)
     if f.size == 0:
-        raise InvalidInput(f"附件 {f.name} 是空文件", "attachments")
+        raise InvalidInput(f"附件 {f.name} 是空文件", field)
 
 
 def _store_attachment(case: Case, f: UploadedFile) -> int:
@@ -246,7 +257,7 @@ def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.d
         if to_unit.pk == case.current_unit_id:
             raise InvalidInput("不能转送给本单位", "to_unit_id")
         not_respondent(case, to_unit, "to_unit_id")
-        note = text(note, "转送说明", "note", max_length=2000, required=False)
+        note = text(note, limits.FORWARD_NOTE, "note", required=False)
         case_transition(
             actor, case, "forward", on=on, changes={"current_unit_id": to_unit.pk},
             data={"from_unit": case.current_unit_id, "to_unit": to_unit.pk, "note": note},
@@ -266,7 +277,7 @@ def case_object(who, *, case_id: int, reason: str, on: dt.date | None = None) ->
         back_to = last_forward.data["from_unit"]
         case_transition(
             actor, case, "object", on=on, params={"reason": reason}, changes={"current_unit_id": back_to},
-            data={"reason": text(reason, "异议理由", "reason", max_length=2000), "to_unit": back_to},
+            data={"reason": text(reason, limits.OBJECTION_REASON, "reason"), "to_unit": back_to},
         )
         return case
 
@@ -276,7 +287,7 @@ def case_redirect(who, *, case_id: int, route: str, reason: str, on: dt.date | N
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "redirect", on=on, params={"route": route, "reason": reason},
-            changes={"route": route}, data={"reason": (reason or "").strip()[:2000]},
+            changes={"route": route}, data={"reason": text(reason, limits.REDIRECT_REASON, "reason", required=False)},
         )
         return case
 
@@ -299,9 +310,37 @@ def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = Non
 
 
 def case_withdraw(who, *, case_id: int, reason: str, on: dt.date | None = None) -> Case:
-    """The complainant withdraws; a clerk may record a withdrawal made in person or in writing."""
+    """The complainant withdraws the matter (on the portal): the case is closed and every clock stops.
+
+    Withdrawal is the complainant's act; staff record one made by letter with ``case_record_withdrawal``.
+    """
     with acting_on(who, case_id) as (actor, case):
-        case_transition(actor, case, "withdraw", on=on, params={"reason": reason}, data={"reason": (reason or "").strip()[:2000]})
+        statement = text(reason, limits.WITHDRAWAL_STATEMENT, "reason", required=False)
+        try:
+            case_transition(actor, case, "withdraw", on=on, params={"reason": reason}, data={"reason": statement})
+        except Forbidden:
+            if actor.kind == ActorKind.STAFF:  # the table's refusal, with what staff may do instead
+                raise Forbidden("撤回须由信访人本人提出：信访人书面撤回的，请登记其签名的撤回书并上传扫描件") from None
+            raise
+        return case
+
+
+def case_record_withdrawal(
+    who, *, case_id: int, reason: str, letter: UploadedFile | None, on: dt.date | None = None,
+) -> Case:
+    """Record a withdrawal the complainant made by a signed letter, its scan attached (required).
+
+    ``on``: the day the letter was received. The scan is kept with the case's materials.
+    """
+    with acting_on(who, case_id) as (actor, case):
+        statement = text(reason, limits.WITHDRAWAL_STATEMENT, "reason", required=False)
+        if letter is not None:
+            _check_attachment(letter, "letter")
+        params = {"reason": reason, "letter": letter is not None}
+        transition_check(actor, case, "record_withdrawal", on=on, params=params)  # nothing written if refused
+        stored = _store_attachment(case, letter)
+        case_transition(actor, case, "record_withdrawal", on=on, params=params,
+                        data={"reason": statement, "letter": stored})
         return case
 
 
@@ -310,7 +349,7 @@ def case_recuse(who, *, case_id: int, reason: str) -> None:
     actor = as_actor(who)
     if actor.kind != ActorKind.STAFF or actor.user is None:
         raise Forbidden("只有工作人员可以申请回避")
-    reason = text(reason, "回避理由", "reason", max_length=200)
+    reason = text(reason, limits.RECUSAL_REASON, "reason")
     with acting_on(actor, case_id) as (actor, case):
         Recusal.objects.create(case=case, jurisdiction_id=case.jurisdiction_id, user=actor.user, reason=reason)
         event_append(

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from casework import limits
 from casework.rules.lifecycle import State
 
 from ..actors import Actor
@@ -33,7 +34,7 @@ def case_request_review(who, *, case_id: int, review_unit_id: int, reason: str, 
         case_transition(
             actor, case, "request_review", on=on, params={"reason": reason},
             changes={"current_unit_id": unit.pk},
-            data={"reason": (reason or "").strip()[:5000], "review_unit": unit.pk},
+            data={"reason": text(reason, limits.REVIEW_REQUEST, "reason", required=False), "review_unit": unit.pk},
         )
         link_unit(case, unit, CaseUnitRelation.REVIEW)
         return case
@@ -44,7 +45,7 @@ def case_decide_review(who, *, case_id: int, outcome: str, opinion: str, receive
     """The written review opinion, within 30 days of the request (Art 35)."""
     with acting_on(who, case_id) as (actor, case):
         params = {"outcome": outcome, "opinion": opinion}
-        data = {"outcome": outcome, "opinion": (opinion or "").strip()}
+        data = {"outcome": outcome, "opinion": text(opinion, limits.REVIEW_OPINION, "opinion", required=False)}
         if received_on is not None:
             data["received_on"] = _received(received_on, on)  # the re-review window runs from here (Art 36 ¶1)
         case_transition(actor, case, "decide_review", on=on, params=params, changes={"outcome": outcome}, data=data)
@@ -59,7 +60,7 @@ def case_request_rereview(who, *, case_id: int, rereview_unit_id: int, reason: s
         case_transition(
             actor, case, "request_rereview", on=on, params={"reason": reason},
             changes={"current_unit_id": unit.pk},
-            data={"reason": (reason or "").strip()[:5000], "rereview_unit": unit.pk},
+            data={"reason": text(reason, limits.REREVIEW_REQUEST, "reason", required=False), "rereview_unit": unit.pk},
         )
         link_unit(case, unit, CaseUnitRelation.REVIEW)
         return case
@@ -69,14 +70,14 @@ def case_start_hearing(who, *, case_id: int, note: str = "", on: dt.date | None 
     """A hearing during re-review; its time does not count against the 30 days (Art 36 ¶2)."""
     with acting_on(who, case_id) as (actor, case):
         case_transition(actor, case, "start_hearing", on=on,
-                        data={"note": text(note, "听证说明", "note", max_length=2000, required=False)})
+                        data={"note": text(note, limits.HEARING_NOTE, "note", required=False)})
         return case
 
 
 def case_end_hearing(who, *, case_id: int, note: str = "", on: dt.date | None = None) -> Case:
     with acting_on(who, case_id) as (actor, case):
         case_transition(actor, case, "end_hearing", on=on,
-                        data={"note": text(note, "听证结论", "note", max_length=5000, required=False)})
+                        data={"note": text(note, limits.HEARING_CONCLUSION, "note", required=False)})
         return case
 
 
@@ -85,7 +86,8 @@ def case_decide_rereview(who, *, case_id: int, outcome: str, opinion: str, on: d
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "decide_rereview", on=on, params={"outcome": outcome, "opinion": opinion},
-            changes={"outcome": outcome}, data={"outcome": outcome, "opinion": (opinion or "").strip()},
+            changes={"outcome": outcome},
+            data={"outcome": outcome, "opinion": text(opinion, limits.REREVIEW_OPINION, "opinion", required=False)},
         )
         return case
 
@@ -95,7 +97,7 @@ def case_rate(who, *, case_id: int, satisfaction: str, comment: str = "") -> Cas
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "rate", params={"satisfaction": satisfaction}, changes={"satisfaction": satisfaction},
-            data={"comment": text(comment, "评价意见", "comment", max_length=1000, required=False)},
+            data={"comment": text(comment, limits.RATING_COMMENT, "comment", required=False)},
         )
         return case
 

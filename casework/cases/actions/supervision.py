@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from casework import limits
 from casework.audit.chain import event_append
 from casework.holidays.services import counting, current_calendar
 from casework.rules.lifecycle import OPEN, Role, State
@@ -21,7 +22,7 @@ MAX_SUPERVISION_DAYS = 60
 def supervision_issue(who, *, case_id: int, instruction: str, days: int, working_days: bool = True) -> SupervisionNotice:
     """A supervisor above the case orders the current unit to act within ``days``."""
     actor = as_actor(who)
-    instruction = text(instruction, "督办要求", "instruction", max_length=5000)
+    instruction = text(instruction, limits.SUPERVISION_INSTRUCTION, "instruction")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_SUPERVISION_DAYS:
         raise InvalidInput(f"督办期限应为 1 至 {MAX_SUPERVISION_DAYS} 日", "days")
     with transaction.atomic():
@@ -61,7 +62,7 @@ def _supervising_unit(user, case):
 def supervision_answer(who, *, notice_id: int, answer: str) -> SupervisionNotice:
     """The supervised unit reports what it did."""
     actor = as_actor(who)
-    answer = text(answer, "办理情况", "answer", max_length=5000)
+    answer = text(answer, limits.SUPERVISION_ANSWER, "answer")
     with transaction.atomic():
         notice = SupervisionNotice.objects.select_for_update().filter(pk=notice_id).first()
         if notice is None:

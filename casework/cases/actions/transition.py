@@ -48,6 +48,25 @@ def case_facts(case: Case) -> CaseFacts:
     )
 
 
+def transition_check(
+    actor: Actor, case: Case, action: str, *, on: dt.date | None = None, params: Mapping[str, Any] | None = None,
+) -> tuple[dt.date, State]:
+    """The day the action takes effect and the state it leads to, or the refusal as a domain error.
+
+    ``case_transition`` starts with it; an action that must write something before its event (a file)
+    asks it first, so that a refused action leaves nothing behind.
+    """
+    on = action_date(on, not_before=case.last_event_on)
+    try:
+        return on, check(action, case_facts(case), roles_on_case(actor, case), dict(params or {}), on)
+    except TransitionRefused as refused:
+        if refused.code == "forbidden":
+            raise Forbidden(refused.message) from None
+        if refused.code == "wrong_state":
+            raise Conflict(refused.message) from None
+        raise InvalidInput(refused.message) from None
+
+
 def case_transition(
     actor: Actor,
     case: Case,
@@ -64,16 +83,7 @@ def case_transition(
     ``params`` feed the guards; ``changes`` are field values to set on the case;
     ``data`` is what the event records beyond the before/after of the changed fields.
     """
-    on = action_date(on, not_before=case.last_event_on)
-    params = dict(params or {})
-    try:
-        new_state = check(action, case_facts(case), roles_on_case(actor, case), params, on)
-    except TransitionRefused as refused:
-        if refused.code == "forbidden":
-            raise Forbidden(refused.message) from None
-        if refused.code == "wrong_state":
-            raise Conflict(refused.message) from None
-        raise InvalidInput(refused.message) from None
+    on, new_state = transition_check(actor, case, action, on=on, params=params)
 
     fields = dict(changes or {})
     if new_state.value != case.state:
@@ -85,7 +95,7 @@ def case_transition(
     after = {f: _plain(getattr(case, f)) for f in fields}
 
     event_data = dict(data or {})
-    if "extension_days" in params and action == "approve_extension":
+    if params and "extension_days" in params and action == "approve_extension":
         event_data["extension_days"] = params["extension_days"]
     event = event_append(
         jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb=action, actor_id=actor.user_id,
