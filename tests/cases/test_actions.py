@@ -794,7 +794,8 @@ def test_rereview_by_the_body_that_reviewed_is_refused_xinfang_art_36_1(world, r
 
 def test_hearing_time_is_not_counted_in_the_rereview_period_xinfang_art_36_2(world, reviewed_july):
     """Art 36 ¶2 「听证所需时间不计算在前款规定的期限内」: requested 5 Aug 2026 (due 4 Sep), a hearing
-    from 10 to 17 Aug (7 days) moves the decision's due date to 11 Sep 2026."""
+    from 10 to 17 Aug (8 days, both counted) moves the decision's due date to Sat 12 Sep 2026, rolled to
+    Mon 14 Sep (民法典 Art 203)."""
     # given
     case_request_rereview(complainant(reviewed_july), case_id=reviewed_july.pk,
                           rereview_unit_id=world.units["city_bureau"].pk, reason="不服", on=D(2026, 8, 5))
@@ -807,7 +808,7 @@ def test_hearing_time_is_not_counted_in_the_rereview_period_xinfang_art_36_2(wor
     case_end_hearing(world.users["city_handler"], case_id=reviewed_july.pk, note="听证结束", on=D(2026, 8, 17))
     # then
     after = Case.objects.get(pk=reviewed_july.pk)
-    assert (after.state, after.due_rule, after.due_on) == ("rereview", "rereview_decision", D(2026, 9, 11))
+    assert (after.state, after.due_rule, after.due_on) == ("rereview", "rereview_decision", D(2026, 9, 14))
 
 
 def test_rereview_decision_during_a_hearing_is_refused_xinfang_art_36_2(world):
