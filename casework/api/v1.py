@@ -20,6 +20,7 @@ from casework.cases.errors import InvalidInput, NotFound
 from casework.cases.models import Case
 from casework.cases.selectors import case_timeline, urgency_q
 from casework.organisation.models import Membership, Unit
+from casework.organisation.names import person_name
 from casework.rules.lifecycle import State
 
 from . import schemas as S
@@ -120,7 +121,7 @@ def timeline(request, case_id: int):
     events = [
         {
             "id": e.pk, "verb": e.verb, "effective_on": e.effective_on, "at": e.at, "actor_kind": e.actor_kind,
-            "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else None,
+            "actor": person_name(e.actor) if e.actor else None,
             "data": _public_data(e.data),
         }
         for e in case_timeline(case)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casework.documents.notices import MediationAgreement, MediationParty, mediation_agreement
+from casework.organisation.names import person_name
 
 from .models import Dispute
 
@@ -19,7 +20,7 @@ def agreement_data(d: Dispute) -> MediationAgreement:
         facts=d.facts, disputed_issues="；".join(f"{p.person.name}：{p.claims}" for p in parties if p.claims) or d.facts,
         responsibility=a.facts_responsibility, terms=[t for t in a.terms.splitlines() if t.strip()],
         performance=f"{a.performance_manner}，于{a.performance_deadline:%Y年%-m月%-d日}前履行完毕。",
-        mediator=(d.mediator.get_full_name() or d.mediator.username) if d.mediator else "", copies=a.copies,
+        mediator=person_name(d.mediator), copies=a.copies,
     )
 
 
