@@ -60,9 +60,9 @@ def most_urgent_first(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
         "urgency_bucket", F("duty_due_on").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "-id")
 
 
-def cases_search(user, f: CaseFilters) -> QuerySet[Case]:
+def cases_search(user, f: CaseFilters, today: dt.date | None = None) -> QuerySet[Case]:
     """The cases a person may see, filtered, most urgent first; closed ones only when asked for."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     qs = cases_visible_to(user).select_related("current_unit", "accountable_official")
     if f.number:
         qs = qs.filter(number__icontains=f.number.strip())
@@ -89,13 +89,9 @@ def cases_search(user, f: CaseFilters) -> QuerySet[Case]:
     return most_urgent_first(qs, today)
 
 
-def cases_for_work(user, *, state: str | None = None, query: str = "") -> QuerySet[Case]:
-    return cases_search(user, CaseFilters(state=state or "", number=query))
-
-
-def work_counts(user) -> dict[str, int]:
+def work_counts(user, today: dt.date | None = None) -> dict[str, int]:
     """Overdue / due soon / open counts for the badges on "my work"."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     qs = cases_visible_to(user)
     return qs.aggregate(
         overdue=Count("pk", filter=urgency_q("overdue", today)),
@@ -195,7 +191,7 @@ def _latest_events(cases: list[Case], *verbs: str) -> dict[int, Event]:
     return latest
 
 
-def supervision_board(user) -> dict:
+def supervision_board(user, today: dt.date | None = None) -> dict:
     """What a supervisor chases: every overdue case of the jurisdictions they supervise, most overdue first, with
     who handles it and by how many days (``rules.timeliness.days_overdue``); what falls due within days; the
     on-time rate and satisfaction by unit (``rules.timeliness.on_time_rate``); supervision notices."""
@@ -203,7 +199,7 @@ def supervision_board(user) -> dict:
     from casework.rules.clocks import RULES
     from casework.rules.timeliness import days_overdue, on_time_rate
 
-    today, calendar = timezone.localdate(), current_calendar()
+    today, calendar = today or timezone.localdate(), current_calendar()
     base = supervised_cases(user).select_related("current_unit", "lead_unit", "accountable_official")
     overdue = list(base.filter(urgency_q("overdue", today)).order_by("duty_due_on", "pk")[:500])
     for c in overdue:

@@ -240,7 +240,8 @@ class IntakeForm(forms.Form):
         self.fields["unit_id"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         self.routes = routes if routes is not None else {u.pk: {"forward", "accept", "redirect"} for u in units}
         anywhere = set().union(*self.routes.values()) if self.routes else set()
-        self.fields["next_step"].choices = [(k, v) for k, v in ROUTE_NEXT if not k or k in anywhere]
+        # offered: the routes the table allows at one of their units; a route posted anyway is refused in clean()
+        self.fields["next_step"].widget.choices = [(k, v) for k, v in ROUTE_NEXT if not k or k in anywhere]
         self.fields["unit_id"].widget.attrs["data-routes"] = json.dumps({str(u): sorted(r) for u, r in self.routes.items()})
         here = units[0].pk if len(units) == 1 else None
         self.fields["to_unit_id"].offer(targets.forward_targets(current_unit_id=here))
