@@ -1,16 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.organisation.models import Membership, Unit
+from casework.organisation.models import Unit
 from casework.rules.lifecycle import Role
 from casework.rules.mediation import DISPUTE_TYPE_LABELS
 from casework.web.forms import DATE
+from casework.web.pickers import PersonChoiceField, UnitChoiceField
 
 
-def _mediators():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(pk__in=Membership.objects.filter(role=Role.MEDIATOR).values("user_id"))
+def _mediators(**kwargs):
+    """调解员, each shown by name with their committee (「郑军（幸福村人民调解委员会）」), never by login name."""
+    return PersonChoiceField(role=Role.MEDIATOR, label=_("调解员"), **kwargs)
 
 
 class PartyForm(forms.Form):
@@ -38,7 +38,7 @@ class RegisterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mediator_id = forms.ModelChoiceField(queryset=_mediators(), label=_("调解员"))
+    mediator_id = _mediators()
     chosen_by_parties = forms.BooleanField(label=_("由当事人选择（第十九条）"), required=False)
 
 
@@ -52,8 +52,8 @@ class SessionForm(forms.Form):
 
 class EscalateForm(forms.Form):
     reason = forms.CharField(label=_("上交理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    unit_id = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label=_("上交至（牵头单位）"))
-    mediator_id = forms.ModelChoiceField(queryset=_mediators(), label=_("调解员"), required=False)
+    unit_id = UnitChoiceField(label=_("上交至（牵头单位）"))
+    mediator_id = _mediators(required=False)
     target_on = forms.DateField(label=_("调解目标日期"), required=False, widget=DATE)
 
 
