@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from casework.organisation.models import Jurisdiction, Membership, Unit
 from casework.organisation.names import person_name
@@ -142,8 +142,10 @@ class PersonChoiceField(forms.ModelChoiceField):
         return self._units.get(user.pk, [])
 
     def label_from_instance(self, user) -> str:
-        units = "、".join(u.name for u in self.units_of(user))
-        return f"{person_name(user)}（{units}）" if units else person_name(user)
+        units = gettext("、").join(u.name for u in self.units_of(user))
+        if not units:
+            return person_name(user)
+        return gettext("%(name)s（%(units)s）") % {"name": person_name(user), "units": units}
 
     def grouped(self, users) -> list[tuple[str, list]]:
         """By the (first) unit where they hold the role, units in jurisdiction order, people by name."""
