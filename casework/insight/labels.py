@@ -30,6 +30,7 @@ _PLACE_CODE = re.compile(r"[a-z]\d{0,3}[省市县区镇乡村]")  # normalised: 
 # jieba part-of-speech tags (ICTCLAS): what may not be inside a label
 _FUNCTION = ("u", "c", "p", "r", "d", "f", "m", "q", "x", "y", "e", "o", "t", "z", "b", "s", "h", "k", "w")
 _NOUN = ("n", "vn", "an", "j", "l", "i", "eng")
+_MORPHEME = {"zg": "ng"}  # the dictionary's tag of 村, 组, 园, 栋: noun morphemes in a name (「茶场村」), not 状态词
 GENERIC = frozenset(
     "问题 情况 请求 要求 相关 部门 相关部门 领导 您好 你好 尊敬 反映 希望 解决 政府 进行 没有 现在 已经 建议 关于 咨询 投诉 "
     "请问 市民 居民 百姓 群众 谢谢 感谢 能否 是否 目前 本人 有关 工作 时间 时候 单位 书记 局长 市长 同志 人员 东西 事情 "
@@ -63,7 +64,8 @@ def tagged_clauses(text: str) -> list[Words]:
             pieces.append((m.group(), "ns"))
             at = m.end()
         pieces += [(w, None) for w in jieba.lcut(clause[at:], HMM=True)] if at < len(clause) else []
-        words = [(w, tag or tags.get(w) or ("nz" if len(w) > 1 else "x")) for w, tag in pieces if w.strip()]
+        words = [(w, _MORPHEME.get(t, t)) for w, t in
+                 ((w, tag or tags.get(w) or ("nz" if len(w) > 1 else "x")) for w, tag in pieces if w.strip())]
         if words:
             clauses.append(words)
     return clauses
