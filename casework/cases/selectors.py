@@ -159,6 +159,7 @@ def extension_requests_for(user, today: dt.date | None = None) -> list[Extension
 
 REVIEW_STATES = [State.REVIEW, State.REREVIEW, State.HEARING]
 REVIEW_REQUESTS = ("request_review", "request_rereview")
+REVIEW_WORK = ("record_step", "start_hearing", "end_hearing")  # what the reviewing body does before it decides
 
 
 def review_requests_for(user, today: dt.date | None = None) -> list[Case]:
@@ -169,11 +170,12 @@ def review_requests_for(user, today: dt.date | None = None) -> list[Case]:
     units = Membership.objects.filter(user=user, role__in=[Role.HANDLER, Role.ACCOUNTABLE_OFFICIAL]).values("unit_id")
     cases = list(cases_visible_to(user).filter(state__in=REVIEW_STATES, current_unit__in=units)
                  .select_related("current_unit", "accountable_official").order_by("duty_due_on", "pk")[:200])
-    last = _latest_events(cases)
     asked = _latest_events(cases, *REVIEW_REQUESTS)
+    worked = _latest_events(cases, *REVIEW_WORK)
     for case in cases:
-        case.is_new = last.get(case.pk) is not None and last[case.pk].verb in REVIEW_REQUESTS
-        case.requested_on = asked[case.pk].effective_on if case.pk in asked else None
+        request, work = asked.get(case.pk), worked.get(case.pk)
+        case.is_new = request is not None and (work is None or work.pk < request.pk)
+        case.requested_on = request.effective_on if request else None
     cases.sort(key=lambda c: (not c.is_new, c.duty_due_on or dt.date.max, c.pk))
     return cases
 

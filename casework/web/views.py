@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework.cases import actions as A
+from casework.cases import targets
 from casework.cases.access import case_get, disclosure, roles_on_case, withheld_case_ids
 from casework.cases.errors import CaseworkError, NotFound
 from casework.cases.models import Case, SupervisionNotice
@@ -45,7 +46,8 @@ class FilterForm(djforms.Form):
     number = djforms.CharField(label=gettext_lazy("案件编号"), required=False, max_length=40)
     name = djforms.CharField(label=gettext_lazy("信访人"), required=False, max_length=100)
     category = djforms.CharField(label=gettext_lazy("分类"), required=False, max_length=60)
-    unit_id = UnitChoiceField(label=gettext_lazy("当前单位"), required=False)
+    # the units that may hold a grievance (not villagers' or mediation committees)
+    unit_id = UnitChoiceField(label=gettext_lazy("当前单位"), required=False, queryset=targets.active_units())
     # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
     state = djforms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部"))] + [
         (s.value, gettext_lazy(l)) for s, l in STATE_LABELS.items()])

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from casework.audit.models import Event
-from casework.cases.actions import case_record_step, case_request_extension
+from casework.cases.actions import case_record_step, case_request_extension, supervision_issue
 from casework.cases.models import Case
 from tests.cases.casekit import drive
 
@@ -95,6 +95,7 @@ def test_a_reviewing_body_sees_new_review_requests_first_xinfang_art_35_36(world
     worked = drive(world, "review")
     case_record_step(world.county_handler, case_id=worked.pk, note="调阅原处理卷宗")
     fresh = drive(world, "review")
+    supervision_issue(world.supervisor, case_id=fresh.pk, instruction="请按期答复", days=5)  # not the body's own work
     client = client_for(world.county_handler)
     # when
     reviews = section(client.get("/").content.decode(), "rv-h")
