@@ -26,6 +26,7 @@ from casework.cases.selectors import (
     supervision_board, supervisions_for_unit_staff, work_counts,
 )
 from casework.holidays.duedate import DueDateError, compute_due, parse_start
+from casework.organisation.models import Membership
 from casework.rules.clocks import RULES
 from casework.rules.lifecycle import STATE_LABELS, TERMINAL, TRANSITIONS
 
@@ -87,8 +88,6 @@ def home(request):
         start = landing(request.user)
         if start:
             return redirect(start)
-        from casework.organisation.models import Membership
-
         return render(request, "web/home.html", {"no_work": True, "memberships": Membership.objects.filter(
             user=request.user, unit__is_active=True).select_related("unit")})
     today = timezone.localdate()
