@@ -20,6 +20,7 @@ from casework.cases.errors import InvalidInput, NotFound
 from casework.cases.models import Case
 from casework.cases.selectors import case_timeline, urgency_q
 from casework.organisation.models import Membership, Unit
+from casework.organisation.names import person_name
 from casework.rules.lifecycle import State
 
 from . import schemas as S
@@ -120,7 +121,7 @@ def timeline(request, case_id: int):
     events = [
         {
             "id": e.pk, "verb": e.verb, "effective_on": e.effective_on, "at": e.at, "actor_kind": e.actor_kind,
-            "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else None,
+            "actor": person_name(e.actor) if e.actor else None,
             "data": _public_data(e.data),
         }
         for e in case_timeline(case)
@@ -174,6 +175,8 @@ _action("request_extension", S.ExtensionRequestIn, lambda r, c, b: A.case_reques
         "Request an extension of at most 30 days (Art 34)")
 _action("approve_extension", S.ExtensionApproveIn, lambda r, c, b: A.case_approve_extension(r.auth, case_id=c, days=b.days, on=_on(b)),
         "Approve the pending extension (Art 34)")
+_action("refuse_extension", S.ReasonIn, lambda r, c, b: A.case_refuse_extension(r.auth, case_id=c, reason=b.reason, on=_on(b)),
+        "Refuse the pending extension, with reasons (Art 34)")
 _action("reply", S.ReplyIn, lambda r, c, b: A.case_reply(r.auth, case_id=c, outcome=b.outcome, reasons=b.reasons, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),
         "Issue the 处理意见书 (Art 32)")
 _action("request_review", S.ReviewRequestIn, lambda r, c, b: A.case_request_review(r.auth, case_id=c, review_unit_id=b.review_unit_id, reason=b.reason, on=_on(b)),

@@ -198,12 +198,16 @@ def roles_on_case(who, case: Case) -> frozenset[Role]:
         recused, official, unit_complained = _excluded(scope.user_id, case), False, Disclosure(actor, case).respondent
     if recused or official or unit_complained:
         return frozenset()  # recused (Art 28 ¶3), or complained about: never acts on the complaint
-    roles = set(scope.roles_by_unit.get(case.current_unit_id, frozenset()))
-    roles.discard(Role.SUPERVISOR)
-    roles.discard(Role.ADMINISTRATOR)
-    roles.discard(Role.MEDIATOR)
-    case_path = case.jurisdiction.path
-    if any(case_path.startswith(p) for p in scope.supervised_paths):
+    return roles_at(scope, unit_id=case.current_unit_id, jurisdiction_path=case.jurisdiction.path)
+
+
+def roles_at(scope: StaffScope, *, unit_id: int, jurisdiction_path: str) -> frozenset[Role]:
+    """The roles a person acts in on a case held by ``unit_id`` in that jurisdiction: those they hold in the
+    unit (not 督办, mediation or administration, which give no duty on it), and 督办 wherever they supervise
+    the jurisdiction. Also what a new registration at that unit would give them (the intake form's routes)."""
+    roles = set(scope.roles_by_unit.get(unit_id, frozenset()))
+    roles -= {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.MEDIATOR}
+    if any(jurisdiction_path.startswith(p) for p in scope.supervised_paths):
         roles.add(Role.SUPERVISOR)
     return frozenset(roles)
 

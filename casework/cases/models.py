@@ -97,6 +97,11 @@ class Case(models.Model):
     due_on = models.DateField("期限", null=True, blank=True)
     due_rule = models.CharField(max_length=30, blank=True)
     due_provisional = models.BooleanField(default=False)
+    # What the unit holding the case must do by when (rules.clocks.duty_clock): the receipt notice,
+    # handling, a review decision. Empty while the case waits on the complainant (Art 35, 36) or
+    # is paused for a hearing (Art 36 ¶2). Overdue means this date has passed (Art 45(1)).
+    duty_due_on = models.DateField("办理期限", null=True, blank=True)
+    duty_rule = models.CharField(max_length=30, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "信访事项"
@@ -104,6 +109,7 @@ class Case(models.Model):
             models.Index(fields=["current_unit", "state", "due_on"], name="case_unit_state_due"),
             models.Index(fields=["jurisdiction", "state", "due_on"], name="case_juris_state_due"),
             models.Index(fields=["received_on"], name="case_received"),
+            models.Index(fields=["jurisdiction", "duty_due_on"], name="case_juris_duty_due"),
         ]
 
     def __str__(self) -> str:

@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as Cases
 from django.utils import timezone
 
 from casework.audit.models import Event
 from casework.organisation.models import Membership
-from casework.rules.lifecycle import OPEN, Role
+from casework.rules.lifecycle import OPEN, Role, State, Transition, offered
 
-from .access import StaffScope, cases_visible_to
+from .access import StaffScope, cases_visible_to, roles_on_case
 from .models import Case, CaseParty, Person, SupervisionNotice
 
 OPEN_STATES = [s.value for s in OPEN]
@@ -30,23 +31,39 @@ class CaseFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     urgency: str = ""  # overdue | soon | open | ""
+    include_closed: bool = False  # closed cases only on request (or when a closed state is asked for)
 
 
 def urgency_q(urgency: str, today: dt.date) -> Q:
+    """Overdue and due soon by the unit's own limits (``Case.duty_due_on``, Art 45(1)): a case waiting in the
+    complainant's review window (Art 35, 36) is neither."""
     open_ = Q(state__in=OPEN_STATES)
     if urgency == "overdue":
-        return open_ & Q(due_on__lt=today)
+        return open_ & Q(duty_due_on__lt=today)
     if urgency == "soon":
-        return open_ & Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        return open_ & Q(duty_due_on__gte=today, duty_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
     if urgency == "open":
         return open_
     return Q()
 
 
-def cases_search(user, f: CaseFilters) -> QuerySet[Case]:
-    """The cases a person may see, filtered, most urgent first (open by due date, then newest)."""
-    today = timezone.localdate()
-    qs = cases_visible_to(user).select_related("current_unit")
+def most_urgent_first(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """Overdue first, the most overdue first; then what the unit must do next, by its due date; then cases
+    waiting on the complainant or a hearing, by their date; closed cases last; newest first within a day."""
+    bucket = Cases(
+        When(~Q(state__in=OPEN_STATES), then=Value(3)),
+        When(duty_due_on__lt=today, then=Value(0)),
+        When(duty_due_on__isnull=False, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return qs.alias(urgency_bucket=bucket).order_by(
+        "urgency_bucket", F("duty_due_on").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "-id")
+
+
+def cases_search(user, f: CaseFilters, today: dt.date | None = None) -> QuerySet[Case]:
+    """The cases a person may see, filtered, most urgent first; closed ones only when asked for."""
+    today = today or timezone.localdate()
+    qs = cases_visible_to(user).select_related("current_unit", "accountable_official")
     if f.number:
         qs = qs.filter(number__icontains=f.number.strip())
     if f.name:
@@ -61,22 +78,20 @@ def cases_search(user, f: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(current_unit_id=f.unit_id)
     if f.state:
         qs = qs.filter(state=f.state)
+    elif not f.include_closed:
+        qs = qs.filter(state__in=OPEN_STATES)
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
     if f.received_to:
         qs = qs.filter(received_on__lte=f.received_to)
     if f.urgency:
         qs = qs.filter(urgency_q(f.urgency, today))
-    return qs.order_by("due_on", "-id")
+    return most_urgent_first(qs, today)
 
 
-def cases_for_work(user, *, state: str | None = None, query: str = "") -> QuerySet[Case]:
-    return cases_search(user, CaseFilters(state=state or "", number=query))
-
-
-def work_counts(user) -> dict[str, int]:
+def work_counts(user, today: dt.date | None = None) -> dict[str, int]:
     """Overdue / due soon / open counts for the badges on "my work"."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     qs = cases_visible_to(user)
     return qs.aggregate(
         overdue=Count("pk", filter=urgency_q("overdue", today)),
@@ -100,34 +115,135 @@ def supervised_cases(user) -> QuerySet[Case]:
     return cases_visible_to(user).filter(q)
 
 
-def supervision_board(user) -> dict:
-    """Overdue and due-soon cases by unit, and timeliness and satisfaction by unit."""
-    today = timezone.localdate()
-    base = supervised_cases(user)
-    at_risk = list(
-        base.filter(urgency_q("overdue", today) | urgency_q("soon", today))
-        .select_related("current_unit").order_by("current_unit__name", "due_on")[:500]
-    )
-    by_unit: dict[str, list[Case]] = {}
-    for c in at_risk:
-        by_unit.setdefault(c.current_unit.name, []).append(c)
-    stats = list(
-        base.exclude(lead_unit=None).values("lead_unit__name").annotate(
-            replied=Count("pk", filter=Q(replied_on__isnull=False)),
-            on_time=Count("pk", filter=Q(replied_on_time=True)),
-            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            overdue=Count("pk", filter=urgency_q("overdue", today)),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"])),
-        ).order_by("lead_unit__name")
-    )
-    for s in stats:
-        s["timeliness"] = round(100 * s["on_time"] / s["replied"]) if s["replied"] else None
-        s["satisfaction"] = round(100 * s["satisfied"] / s["rated"]) if s["rated"] else None
-    notices = SupervisionNotice.objects.filter(case__in=base).select_related("case", "to_unit").order_by(
+def offered_actions(user, case: Case, on: dt.date | None = None) -> list[Transition]:
+    """The lifecycle actions to offer this person on this case: the table's states, roles and preconditions
+    (``lifecycle.offered``), with the roles the person holds on the case. Every page asks this, never its own rule."""
+    from .actions.transition import case_facts
+
+    return offered(case_facts(case), roles_on_case(user, case), on or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """An extension awaiting the head of the unit (Art 34): the case, the days and reasons asked, and what
+    this person may do about it."""
+
+    case: Case
+    days: int
+    reason: str
+    requested_on: dt.date | None
+    requested_by: object | None
+    actions: tuple[Transition, ...]
+
+
+def extension_requests_for(user, today: dt.date | None = None) -> list[ExtensionRequest]:
+    """Extension requests this person may decide now, oldest request first (the handling clock runs meanwhile)."""
+    today = today or timezone.localdate()
+    units = Membership.objects.filter(user=user, role=Role.ACCOUNTABLE_OFFICIAL).values("unit_id")
+    cases = list(cases_visible_to(user).filter(state=State.ACCEPTED, extension_pending_days__gt=0,
+                                               current_unit__in=units)
+                 .select_related("jurisdiction", "current_unit", "accountable_official").order_by("duty_due_on", "pk")[:100])
+    asked = _latest_events(cases, "request_extension")
+    out = []
+    for case in cases:
+        actions = tuple(t for t in offered_actions(user, case, today)
+                        if t.action in ("approve_extension", "refuse_extension"))
+        if not actions:
+            continue
+        e = asked.get(case.pk)
+        out.append(ExtensionRequest(case, case.extension_pending_days, (e.data.get("reason", "") if e else ""),
+                                    e.effective_on if e else None, e.actor if e else None, actions))
+    out.sort(key=lambda r: (r.requested_on or today, r.case.pk))
+    return out
+
+
+REVIEW_STATES = [State.REVIEW, State.REREVIEW, State.HEARING]
+REVIEW_REQUESTS = ("request_review", "request_rereview")
+REVIEW_WORK = ("record_step", "start_hearing", "end_hearing")  # what the reviewing body does before it decides
+
+
+def review_requests_for(user, today: dt.date | None = None) -> list[Case]:
+    """Cases in review or re-review (Art 35, 36) held by a unit where this person handles or decides: new
+    requests (nothing done since they arrived) first, then by the decision's due date. Each case carries
+    ``is_new`` and ``requested_on``."""
+    today = today or timezone.localdate()
+    units = Membership.objects.filter(user=user, role__in=[Role.HANDLER, Role.ACCOUNTABLE_OFFICIAL]).values("unit_id")
+    cases = list(cases_visible_to(user).filter(state__in=REVIEW_STATES, current_unit__in=units)
+                 .select_related("current_unit", "accountable_official").order_by("duty_due_on", "pk")[:200])
+    asked = _latest_events(cases, *REVIEW_REQUESTS)
+    worked = _latest_events(cases, *REVIEW_WORK)
+    for case in cases:
+        request, work = asked.get(case.pk), worked.get(case.pk)
+        case.is_new = request is not None and (work is None or work.pk < request.pk)
+        case.requested_on = request.effective_on if request else None
+    cases.sort(key=lambda c: (not c.is_new, c.duty_due_on or dt.date.max, c.pk))
+    return cases
+
+
+def _latest_events(cases: list[Case], *verbs: str) -> dict[int, Event]:
+    """The latest event of each case (of these verbs, if given), in one query."""
+    if not cases:
+        return {}
+    qs = Event.objects.filter(case_id__in=[c.pk for c in cases])
+    if verbs:
+        qs = qs.filter(verb__in=verbs)
+    latest: dict[int, Event] = {}
+    for e in qs.select_related("actor").order_by("id"):
+        latest[e.case_id] = e
+    return latest
+
+
+def supervision_board(user, today: dt.date | None = None) -> dict:
+    """What a supervisor chases: every overdue case of the jurisdictions they supervise, most overdue first, with
+    who handles it and by how many days (``rules.timeliness.days_overdue``); what falls due within days; the
+    on-time rate and satisfaction by unit (``rules.timeliness.on_time_rate``); supervision notices."""
+    from casework.holidays.services import current_calendar
+    from casework.rules.clocks import RULES
+    from casework.rules.timeliness import days_overdue, on_time_rate
+
+    today, calendar = today or timezone.localdate(), current_calendar()
+    base = supervised_cases(user).select_related("current_unit", "lead_unit", "accountable_official")
+    overdue = list(base.filter(urgency_q("overdue", today)).order_by("duty_due_on", "pk")[:500])
+    for c in overdue:
+        c.rule = RULES[c.duty_rule]
+        c.days_overdue = days_overdue(c.rule, c.duty_due_on, today, calendar)
+    overdue.sort(key=lambda c: (-c.days_overdue, c.duty_due_on, c.pk))
+    soon = list(base.filter(urgency_q("soon", today)).order_by("duty_due_on", "pk")[:200])
+    for c in soon:
+        c.rule = RULES[c.duty_rule]
+
+    answers = {r["lead_unit"]: r for r in base.exclude(lead_unit=None).values("lead_unit").annotate(
+        replied=Count("pk", filter=Q(replied_on__isnull=False)),
+        on_time=Count("pk", filter=Q(replied_on_time=True)),
+        overdue_unanswered=Count("pk", filter=reply_overdue_q(today)),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count("pk", filter=Q(satisfaction__in=["satisfied", "basically"])),
+    )}
+    holding = {r["current_unit"]: r for r in base.filter(state__in=OPEN_STATES).values("current_unit").annotate(
+        open=Count("pk"), overdue=Count("pk", filter=urgency_q("overdue", today)))}
+    from casework.organisation.models import Unit
+
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=set(answers) | set(holding))}
+    zero = {"replied": 0, "on_time": 0, "overdue_unanswered": 0, "rated": 0, "satisfied": 0, "open": 0, "overdue": 0}
+    stats = []
+    for pk in sorted(units, key=lambda pk: (units[pk].name, pk)):
+        row = {**zero, **answers.get(pk, {}), **holding.get(pk, {}), "unit": units[pk]}
+        row["on_time_rate"] = on_time_rate(on_time=row["on_time"], replied=row["replied"],
+                                           overdue_unanswered=row["overdue_unanswered"])
+        row["satisfaction"] = row["satisfied"] / row["rated"] if row["rated"] else None
+        stats.append(row)
+    totals = {k: sum(r[k] for r in stats) for k in zero}
+    totals["on_time_rate"] = on_time_rate(on_time=totals["on_time"], replied=totals["replied"],
+                                          overdue_unanswered=totals["overdue_unanswered"])
+    notices = SupervisionNotice.objects.filter(case__in=supervised_cases(user)).select_related("case", "to_unit").order_by(
         "answered_on", "due_on"
     )[:200]
-    return {"by_unit": by_unit, "stats": stats, "notices": notices, "today": today}
+    return {"overdue": overdue, "soon": soon, "stats": stats, "totals": totals, "notices": notices, "today": today}
+
+
+def reply_overdue_q(today: dt.date) -> Q:
+    """The written reply (Art 32) owed and late: accepted, its handling limit (Art 34) passed."""
+    return Q(state=State.ACCEPTED, duty_rule="handling", duty_due_on__lt=today)
 
 
 def supervisions_for_unit_staff(user) -> QuerySet[SupervisionNotice]:

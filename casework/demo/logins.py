@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from casework.organisation.models import LEVEL_ORDER, Jurisdiction, Level, Membership, UnitKind
 from casework.rules.lifecycle import ROLE_LABELS, STAFF_ROLES, Role
 
+from casework.organisation.names import person_name
+
 from .org import DEMO_EMAIL_DOMAIN
 
 SHOWCASE_DISTRICT = "A1"  # the district whose every department is listed (a wage complaint goes to its 人社局)
@@ -48,7 +50,7 @@ def demo_logins() -> list[DemoLogin]:
                                                   m.unit.kind != UnitKind.PETITION_OFFICE, m.unit_id,
                                                   role_rank.get(m.role, 9)))
     return [
-        DemoLogin(m.user.username, f"{m.user.last_name}{m.user.first_name}", ROLE_LABELS[Role(m.role)], m.unit.name,
+        DemoLogin(m.user.username, person_name(m.user), ROLE_LABELS[Role(m.role)], m.unit.name,
                   Level(m.unit.jurisdiction.level).label)
         for m in rows
     ]

@@ -14,12 +14,10 @@ groups; over a county's 1,000-2,000 open cases it takes well under a second.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from .related import IdfTable, _Phrases
 from .text import CharNgramVectorizer, l2_normalize, normalize
 
 THRESHOLD = 0.3
@@ -68,15 +66,3 @@ def cluster_texts(texts: Sequence[str], *, threshold: float = THRESHOLD, min_siz
     groups = split(np.flatnonzero(usable), threshold)
     groups.sort(key=lambda g: (-len(g), int(g[0])))
     return groups
-
-
-def shared_phrases(texts: Sequence[str], limit: int = 3) -> tuple[str, ...]:
-    """Phrases of the first text that recur most across the others."""
-    if len(texts) < 2:
-        return ()
-    docs = [normalize(t, digits=False) for t in texts]
-    phrasing = _Phrases(docs[0], IdfTable(docs))
-    seen: Counter = Counter()
-    for d in docs[1:]:
-        seen.update(set(phrasing.shared_with(d, limit=4, max_len=16)))
-    return tuple(p for p, n in seen.most_common(limit) if n >= max(1, (len(docs) - 1) // 3))

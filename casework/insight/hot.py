@@ -20,10 +20,12 @@ from casework.cases.access import StaffScope, cases_visible_to, withheld_case_id
 from casework.cases.models import Case, CaseParty
 from casework.rules.lifecycle import OPEN
 
-from .clusters import MIN_SIZE, cluster_texts, shared_phrases
+from .clusters import MIN_SIZE, cluster_texts
+from .labels import group_labels
 from .text import case_text
 
 MAX_CASES = 5000  # the most recent open cases considered
+LABEL_SAMPLE = 12  # the most central messages of a group its labels are read from
 WEEKS = 8
 CACHE_SECONDS = 600
 
@@ -40,7 +42,7 @@ class Week:
 @dataclass(frozen=True)
 class HotIssue:
     cases: list[Case]  # the most central first
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...]  # labels: words and phrases the messages share (labels.group_labels)
     people: int  # distinct complainants and representatives
     people_counted: int  # including the members of group visits
     units: list[str]
@@ -80,8 +82,9 @@ def hot_issues(user, *, today: dt.date, min_size: int = MIN_SIZE) -> list[HotIss
     if groups is None:
         rows = list(Case.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "title", "request", "facts_reasons"))
         texts = [case_text(*r[1:]) for r in rows]
-        groups = [([rows[i][0] for i in g], shared_phrases([texts[i] for i in g[:12]]))
-                  for g in cluster_texts(texts, min_size=min_size)]
+        clusters = cluster_texts(texts, min_size=min_size)
+        labels = group_labels([[texts[i] for i in g[:LABEL_SAMPLE]] for g in clusters])
+        groups = [([rows[i][0] for i in g], words) for g, words in zip(clusters, labels)]
         cache.set(key, groups, CACHE_SECONDS)
     if not groups:
         return []
@@ -106,7 +109,7 @@ def hot_issues(user, *, today: dt.date, min_size: int = MIN_SIZE) -> list[HotIss
             units=sorted({c.current_unit.name for c in cs}),
             categories=Counter(c.category for c in cs if c.category).most_common(3),
             weeks=weeks, earlier=sum(1 for c in cs if c.received_on < first_week),
-            overdue=sum(1 for c in cs if c.due_on and c.due_on < today),
+            overdue=sum(1 for c in cs if c.duty_due_on and c.duty_due_on < today),  # the unit's own limits
         ))
     out.sort(key=lambda h: (-len(h.cases), -max(c.received_on for c in h.cases).toordinal()))
     return out

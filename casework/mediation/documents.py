@@ -6,6 +6,7 @@ from __future__ import annotations
 from casework.documents.layout import chinese_date
 from casework.documents.mediation_notices import MediationTermination, mediation_termination_notice
 from casework.documents.notices import MediationAgreement, MediationParty, mediation_agreement
+from casework.organisation.names import person_name
 from casework.rules.clocks import RULES
 from casework.rules.mediation import (
     DISPUTE_TYPE_LABELS, NEXT_LEVEL, NEXT_LEVEL_BODY, ROUTE_HINT_DEFAULT, ROUTE_HINTS, SEX_LABELS, SIGN_MANNER_LABELS,
@@ -15,13 +16,6 @@ from casework.rules.mediation import (
 from .models import Agreement, Dispute, DisputeParty, Escalation, Termination
 
 ROLES = ["甲方", "乙方", "丙方", "丁方", "戊方", "己方"]
-
-
-def staff_name(user) -> str:
-    """A mediator as the document names them: family name first, no space."""
-    if user is None:
-        return ""
-    return f"{user.last_name}{user.first_name}".strip() or user.username
 
 
 def party_role(i: int) -> str:
@@ -63,7 +57,7 @@ def agreement_data(d: Dispute, a: Agreement) -> MediationAgreement:
         facts=d.facts, disputed_issues="；".join(f"{p.person.name}：{p.claims}" for p in parties if p.claims) or d.facts,
         responsibility=a.facts_responsibility, terms=[t for t in a.terms.splitlines() if t.strip()],
         performance=f"{a.performance_manner}，于{chinese_date(a.performance_deadline)}前履行完毕。",
-        mediator=staff_name(a.mediator), copies=a.copies,
+        mediator=person_name(a.mediator), copies=a.copies,
         confirmation_days=RULES["judicial_confirmation"].days,
         confirmation_due=d.confirmation_due_on if a.is_effective else None,
     )

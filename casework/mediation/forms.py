@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext, gettext_lazy as _
 
+from casework.organisation.names import person_name
 from casework.organisation.models import Membership, Unit
 from casework.rules.lifecycle import Role
 from casework.rules.mediation import (
@@ -15,10 +16,6 @@ from casework.web.forms import DATE
 
 # For a field shown with a value: an <input type=date> reads ISO dates only, whatever the locale's format.
 ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def staff_label(user) -> str:
-    return f"{user.last_name}{user.first_name}".strip() or user.username
 
 
 class MediatorChoice(forms.ModelChoiceField):
@@ -39,7 +36,7 @@ class MediatorChoice(forms.ModelChoiceField):
         self.queryset = get_user_model().objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk")
 
     def label_from_instance(self, user):
-        return gettext("%(name)s（%(unit)s）") % {"name": staff_label(user), "unit": self.unit_names.get(user.pk, "")}
+        return gettext("%(name)s（%(unit)s）") % {"name": person_name(user), "unit": self.unit_names.get(user.pk, "")}
 
 
 class PartyChoice(forms.ModelChoiceField):

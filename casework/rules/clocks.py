@@ -33,6 +33,11 @@ class Rule:
     label: str  # Chinese, as staff say it
     description: str  # English, what the clock measures
     written_notice: bool = False  # a duty to tell the complainant in writing: lapses without a name or address
+    unit_duty: bool = False
+    """True when the unit holding the case must act by the due date, so that passing it makes the
+    unit late (信访工作条例 Art 45(1)). False for a window someone *may* use: the complainant's
+    review and re-review requests (Art 35, 36), a receiving unit's objection (Art 23 ¶3), the
+    parties' judicial confirmation. Passing such a window is nobody's lateness."""
 
     def due(
         self,
@@ -59,6 +64,7 @@ RULES: dict[str, Rule] = {
             "登记受理告知",
             "register and tell the complainant in writing where the matter goes, within 15 days of receipt",
             written_notice=True,
+            unit_duty=True,
         ),
         Rule(
             "forward_objection", 5, Unit.WORKING_DAYS, "信访工作条例 第23条第3款",
@@ -69,6 +75,7 @@ RULES: dict[str, Rule] = {
             "handling", 60, Unit.CALENDAR_DAYS, "信访工作条例 第34条",
             "办理期限",
             "finish handling within 60 days of acceptance (one approved extension of at most 30 days)",
+            unit_duty=True,
         ),
         Rule(
             "review_request", 30, Unit.CALENDAR_DAYS, "信访工作条例 第35条",
@@ -79,6 +86,7 @@ RULES: dict[str, Rule] = {
             "review_decision", 30, Unit.CALENDAR_DAYS, "信访工作条例 第35条",
             "复查办理期限",
             "the reviewing body answers in writing within 30 days of receiving the request",
+            unit_duty=True,
         ),
         Rule(
             "rereview_request", 30, Unit.CALENDAR_DAYS, "信访工作条例 第36条第1款",
@@ -89,6 +97,7 @@ RULES: dict[str, Rule] = {
             "rereview_decision", 30, Unit.CALENDAR_DAYS, "信访工作条例 第36条第1款、第2款",
             "复核办理期限",
             "the re-reviewing body decides within 30 days of receipt; hearing time is not counted",
+            unit_duty=True,
         ),
         Rule(
             "judicial_confirmation", 30, Unit.CALENDAR_DAYS, "人民调解法 第33条",
@@ -222,3 +231,13 @@ def current_clock(clocks: list[Clock]) -> Clock | None:
     """The clock that matters now: the running one due soonest."""
     live = [c for c in clocks if c.state is ClockState.RUNNING and c.due is not None]
     return min(live, key=lambda c: c.due.on) if live else None
+
+
+def duty_clock(clocks: list[Clock]) -> Clock | None:
+    """The running clock of what the unit holding the case must do, due soonest (``Rule.unit_duty``).
+
+    A forwarded matter runs both the receiving unit's objection window and its receipt notice: the
+    window may pass while the unit is still on time. A replied matter runs only the complainant's
+    review window: no duty of the unit at all (信访工作条例 Art 35).
+    """
+    return current_clock([c for c in clocks if c.rule.unit_duty])

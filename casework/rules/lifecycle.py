@@ -2,9 +2,12 @@
 
 Each ``Transition`` says from which states an action may be taken, the state
 it leads to, which roles may take it, what it does to the clocks, which
-article it implements and what must hold first (its guard). ``check``
-is the one place that decides whether an action is allowed; the Django layer
-calls it inside the one function that changes a case's state.
+article it implements, what must hold of the case first (``requires``) and what
+its inputs must be (``guards``). ``check`` is the one place that decides whether
+an action is allowed; the Django layer calls it inside the one function that
+changes a case's state. ``offered`` asks the same table which actions to offer a
+person (state, role and the case's preconditions), so that a page never offers
+what ``check`` would refuse before any input is given.
 
 A case's *state* (where it is in the procedure) is kept apart from its
 *outcome* (supported / partly supported / not supported), which only a reply
@@ -149,6 +152,7 @@ class TransitionRefused(Exception):
 
 
 Guard = Callable[[CaseFacts, Mapping[str, object], dt.date], "str | None"]
+Precondition = Callable[[CaseFacts, dt.date], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,8 @@ class Transition:
     article: str
     label: str
     clocks: ClockEffects = field(default_factory=ClockEffects)
-    guards: tuple[Guard, ...] = ()
+    guards: tuple[Guard, ...] = ()  # on the inputs (checked after ``requires``)
+    requires: tuple[Precondition, ...] = ()  # on the case alone: what ``offered`` checks too
 
     def leads_to(self, state: State) -> State:
         return self.target if self.target is not None else state
@@ -189,14 +194,14 @@ def _text(name: str, label: str) -> Guard:
     return guard
 
 
-def _within_window(facts, params, on):
+def _within_window(facts, on):
     # A provisional end (a year without a published schedule) never refuses a request: it waits for the schedule.
     if facts.window_due is not None and on > facts.window_due and not facts.window_provisional:
         return f"已超过申请期限（截止 {facts.window_due.isoformat()}）"
     return None
 
 
-def _window_passed(facts, params, on):
+def _window_passed(facts, on):
     if facts.window_due is None or on <= facts.window_due:
         return "申请期限尚未届满"
     if facts.window_provisional:
@@ -216,20 +221,26 @@ def _valid_route(facts, params, on):
     return None
 
 
-def _extension_requestable(facts, params, on):
+def _no_extension_yet(facts, on):
     if facts.extension_pending_days:
         return "已有待批准的延期申请"
     if facts.extension_days_granted:
         return "办理期限只能延长一次（第34条）"
+    return None
+
+
+def _extension_awaiting_decision(facts, on):
+    return None if facts.extension_pending_days else "没有待批准的延期申请"
+
+
+def _extension_days_requestable(facts, params, on):
     days = params.get("extension_days")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXTENSION_DAYS:
         return f"延长期限应为 1 至 {MAX_EXTENSION_DAYS} 日（第34条）"
     return None
 
 
-def _extension_pending(facts, params, on):
-    if not facts.extension_pending_days:
-        return "没有待批准的延期申请"
+def _extension_days_approvable(facts, params, on):
     days = params.get("extension_days")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= facts.extension_pending_days:
         return f"批准的延长期限应为 1 至 {facts.extension_pending_days} 日"
@@ -238,13 +249,15 @@ def _extension_pending(facts, params, on):
     return None
 
 
-def _replied_before(facts, params, on):
+def _replied_before(facts, on):
     return None if facts.replied else "尚未出具处理意见，不能评价"
 
 
-def _not_rated(facts, params, on):
-    if facts.rated:
-        return "已经评价过，评价不能更改"
+def _not_rated(facts, on):
+    return "已经评价过，评价不能更改" if facts.rated else None
+
+
+def _valid_satisfaction(facts, params, on):
     if params.get("satisfaction") not in set(Satisfaction):
         return "请选择满意、基本满意或不满意"
     return None
@@ -292,7 +305,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
             "第23条第3款", "提出转送异议",
             ClockEffects(stops=("forward_objection",), starts=("receipt_notice",)),
-            (_text("reason", "异议理由"), _within_window),
+            (_text("reason", "异议理由"),), (_within_window,),
         ),
         Transition(
             "redirect", _OPEN_BEFORE_REPLY, S.REDIRECTED,
@@ -319,13 +332,18 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "request_extension", frozenset({S.ACCEPTED}), None, frozenset({R.HANDLER}),
             "第34条", "申请延期",
-            guards=(_text("reason", "延期理由"), _extension_requestable),
+            guards=(_text("reason", "延期理由"), _extension_days_requestable), requires=(_no_extension_yet,),
         ),
         Transition(
             "approve_extension", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL}),
             "第34条", "批准延期",
             ClockEffects(extends=("handling",)),
-            (_extension_pending,),
+            (_extension_days_approvable,), (_extension_awaiting_decision,),
+        ),
+        Transition(
+            "refuse_extension", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL}),
+            "第34条", "不予批准延期",
+            guards=(_text("reason", "不予批准的理由"),), requires=(_extension_awaiting_decision,),
         ),
         Transition(
             "reply", frozenset({S.ACCEPTED}), S.REPLIED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
@@ -338,7 +356,7 @@ TRANSITIONS: dict[str, Transition] = {
             "request_review", frozenset({S.REPLIED}), S.REVIEW, frozenset({R.COMPLAINANT, R.INTAKE_CLERK}),
             "第35条", "申请复查",
             ClockEffects(stops=("review_request",), starts=("review_decision",)),
-            (_within_window, _text("reason", "复查请求")),
+            (_text("reason", "复查请求"),), (_within_window,),
         ),
         Transition(
             "decide_review", frozenset({S.REVIEW}), S.REVIEWED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
@@ -351,7 +369,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({R.COMPLAINANT, R.INTAKE_CLERK}),
             "第36条第1款", "申请复核",
             ClockEffects(stops=("rereview_request",), starts=("rereview_decision",)),
-            (_within_window, _text("reason", "复核请求")),
+            (_text("reason", "复核请求"),), (_within_window,),
         ),
         Transition(
             "start_hearing", frozenset({S.REREVIEW}), S.HEARING, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
@@ -393,13 +411,13 @@ TRANSITIONS: dict[str, Transition] = {
             "expire_window", frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({R.SYSTEM}),
             "第35条、第36条", "申请期限届满结案",
             ClockEffects(stops=_GRIEVANCE_CLOCKS),
-            (_window_passed,),
+            requires=(_window_passed,),
         ),
         Transition(
             "rate", frozenset({S.REPLIED, S.REVIEW, S.REVIEWED, S.REREVIEW, S.HEARING, S.FINAL, S.CLOSED}),
             None, frozenset({R.COMPLAINANT}),
             "第21条第2款", "满意度评价",
-            guards=(_replied_before, _not_rated),
+            guards=(_valid_satisfaction,), requires=(_replied_before, _not_rated),
         ),
     )
 }
@@ -415,8 +433,9 @@ def check(
     """The state the action leads to, or ``TransitionRefused`` saying why not.
 
     The order of checks is part of the contract: an unknown action, then the
-    state, then the role, then the guards, so that a person without the right
-    role learns nothing from a guard's message.
+    state, then the role, then what the case must be (``requires``), then the
+    inputs (``guards``), so that a person without the right role learns nothing
+    from a guard's message.
     """
     t = TRANSITIONS.get(action)
     if t is None:
@@ -428,6 +447,10 @@ def check(
         raise TransitionRefused("wrong_state", "案件已经登记")
     if not (t.roles & set(roles)):
         raise TransitionRefused("forbidden", f"您没有{t.label}的权限")
+    for precondition in t.requires:
+        reason = precondition(facts, on)
+        if reason:
+            raise TransitionRefused("invalid", reason)
     for guard in t.guards:
         reason = guard(facts, params, on)
         if reason:
@@ -443,6 +466,13 @@ def available_actions(state: State | None, roles: frozenset[Role] | set[Role]) -
         for t in TRANSITIONS.values()
         if (t.sources and state in t.sources or (not t.sources and state is None)) and t.roles & set(roles)
     ]
+
+
+def offered(facts: CaseFacts, roles: frozenset[Role] | set[Role], on: dt.date) -> list[Transition]:
+    """The actions to offer this person on this case now, in table order: those ``check`` would allow
+    given good inputs (the state, the role and every precondition hold). A page offers exactly these:
+    「批准延期」 is not offered once the extension is decided, nor 「申请复查」 after its window."""
+    return [t for t in available_actions(facts.state, roles) if not any(p(facts, on) for p in t.requires)]
 
 
 def reachable_from(state: State) -> set[State]:

@@ -1,8 +1,9 @@
 """Which form and which action function serve each lifecycle action in the staff UI.
 
 The workspace shows, for the person looking, exactly the actions the lifecycle
-table allows in the case's state for their roles (``available_actions``);
-this module only says how to ask for the inputs and whom to call.
+table offers them on the case (``selectors.offered_actions``: its state, their
+roles, the case's preconditions); this module only says how to ask for the
+inputs and whom to call. Each form narrows its choices to the case (``for_case``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ ACTIONS: dict[str, ActionUI] = {
         u, case_id=c.pk, days=d["days"], reason=d["reason"], on=d.get("on"))),
     "approve_extension": ActionUI(F.ExtensionApproveForm, lambda u, c, d: A.case_approve_extension(
         u, case_id=c.pk, days=d.get("days"), on=d.get("on"))),
+    "refuse_extension": ActionUI(F.ExtensionRefuseForm, lambda u, c, d: A.case_refuse_extension(
+        u, case_id=c.pk, reason=d["reason"], on=d.get("on")), danger=True),
     "reply": ActionUI(F.ReplyForm, lambda u, c, d: A.case_reply(
         u, case_id=c.pk, outcome=d["outcome"], reasons=d["reasons"], opinion=d["opinion"],
         legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
@@ -71,8 +74,4 @@ ACTIONS: dict[str, ActionUI] = {
 
 
 def make_form(action: str, case, data=None, files=None):
-    ui = ACTIONS[action]
-    kwargs = {"prefix": action}
-    if ui.form in (F.AcceptForm, F.AssignForm):
-        kwargs["case"] = case
-    return ui.form(data, files, **kwargs)
+    return ACTIONS[action].form(data, files, prefix=action, case=case)

@@ -3,6 +3,8 @@ so an error the action raises (``CaseworkError.field``) lands beside its field."
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -10,10 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework import limits
+from casework.cases import targets
 from casework.cases.models import Channel
-from casework.organisation.models import Membership, Unit
+from casework.organisation.models import Unit
 from casework.rules.clocks import MAX_EXTENSION_DAYS
 from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, Role
+
+from .pickers import PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -45,19 +50,33 @@ class LimitedText(forms.CharField):
 
 
 class OnForm(forms.Form):
+    """An action's form. ``case``: the case it acts on, for the choices that depend on it (``for_case``)."""
+
     on = forms.DateField(label=_("日期"), required=False, widget=DATE, help_text=_("默认为今天；补录纸质材料时填写实际日期"))
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.for_case(case)
 
-def unit_choice(label=_("单位"), required=True, queryset=None):
-    return forms.ModelChoiceField(
-        queryset=queryset if queryset is not None else Unit.objects.filter(is_active=True).select_related("jurisdiction"),
-        label=label, required=required,
-    )
+    def for_case(self, case) -> None:
+        """Narrow the choices to what the action accepts on this case."""
+
+
+def unit_choice(label=_("单位"), required=True):
+    return UnitChoiceField(label=label, required=required)
 
 
 class ForwardForm(OnForm):
     to_unit_id = unit_choice(_("转送至"))
     note = LimitedText(limits.FORWARD_NOTE, label=_("转送说明"), required=False, rows=2)
+
+    def for_case(self, case) -> None:
+        """The units ``case_forward`` accepts: ``targets.forward_refusal``."""
+        field, refused = self.fields["to_unit_id"], targets.respondent_ids(case)
+        field.offer(targets.forward_targets(current_unit_id=case.current_unit_id, respondent_unit_ids=refused))
+        field.refusal = lambda u: targets.forward_refusal(u, current_unit_id=case.current_unit_id,
+                                                          respondent_unit_ids=refused)
 
 
 class ObjectionForm(OnForm):
@@ -83,42 +102,32 @@ class MergeForm(OnForm):
     into_number = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"), help_text=_("正在办理的原信访事项"))
 
 
-def officials_of(unit):
-    return forms.ModelChoiceField(
-        queryset=_officials(unit), label=_("包案领导"), required=False,
-    )
-
-
-def _officials(unit):
-    from django.contrib.auth import get_user_model
-
-    ids = Membership.objects.filter(role=Role.ACCOUNTABLE_OFFICIAL, unit=unit).values("user_id") if unit else []
-    return get_user_model().objects.filter(pk__in=ids)
+def officials_field(units=None):
+    """包案领导: the accountable officials of these units (``handling._official`` accepts no one else)."""
+    return PersonChoiceField(role=Role.ACCOUNTABLE_OFFICIAL, units=units, label=_("包案领导"), required=False)
 
 
 class AcceptForm(OnForm):
-    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label=_("包案领导"), required=False)
+    accountable_official_id = officials_field(units=())
     note = LimitedText(limits.ACCEPT_NOTE, label=_("受理说明"), required=False, rows=2)
 
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["accountable_official_id"].queryset = _officials(case.current_unit)
+    def for_case(self, case) -> None:
+        self.fields["accountable_official_id"].offer([case.current_unit_id])
 
 
 class AssignForm(OnForm):
     lead_unit_id = unit_choice(_("主办单位"), required=False)
-    accountable_official_id = forms.ModelChoiceField(queryset=_officials(None), label=_("包案领导"), required=False)
-    co_unit_ids = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), label=_("协办单位"), required=False
-    )
+    accountable_official_id = officials_field()
+    co_unit_ids = UnitMultipleChoiceField(label=_("协办单位"), required=False)
 
-    def __init__(self, *args, case=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        ids = Membership.objects.filter(role=Role.ACCOUNTABLE_OFFICIAL).values("user_id")
-        self.fields["accountable_official_id"].queryset = get_user_model().objects.filter(pk__in=ids)
+    def for_case(self, case) -> None:
+        """Lead and co-handling units ``case_assign`` accepts (``targets.handling_refusal``); the officials of them."""
+        refused = targets.respondent_ids(case)
+        units = targets.handling_targets(respondent_unit_ids=refused)
+        for name in ("lead_unit_id", "co_unit_ids"):
+            self.fields[name].offer(units)
+            self.fields[name].refusal = lambda u: targets.handling_refusal(u, respondent_unit_ids=refused)
+        self.fields["accountable_official_id"].offer(units)
 
 
 class StepForm(OnForm):
@@ -139,6 +148,10 @@ class ExtensionApproveForm(OnForm):
                               help_text=_("不填则按申请天数批准"))
 
 
+class ExtensionRefuseForm(OnForm):
+    reason = forms.CharField(label=_("不予批准的理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
 # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
 OUTCOMES = [(k.value, _(v)) for k, v in OUTCOME_LABELS.items()]
 
@@ -151,12 +164,24 @@ class ReplyForm(OnForm):
     received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复查申请期自收到之日起算"))
 
 
-class ReviewRequestForm(OnForm):
+class _HigherBodyForm(OnForm):
+    body_field = ""
+
+    def for_case(self, case) -> None:
+        """The bodies one level up that review and re-review accept (``targets.review_refusal``, Art 35, 36)."""
+        field, refused = self.fields[self.body_field], targets.respondent_ids(case)
+        field.offer(targets.review_targets(case, respondent_unit_ids=refused))
+        field.refusal = lambda u: targets.review_refusal(u, case=case, respondent_unit_ids=refused)
+
+
+class ReviewRequestForm(_HigherBodyForm):
+    body_field = "review_unit_id"
     review_unit_id = unit_choice(_("复查机关"))
     reason = LimitedText(limits.REVIEW_REQUEST, label=_("复查请求"), rows=3)
 
 
-class RereviewRequestForm(OnForm):
+class RereviewRequestForm(_HigherBodyForm):
+    body_field = "rereview_unit_id"
     rereview_unit_id = unit_choice(_("复核机关"))
     reason = LimitedText(limits.REREVIEW_REQUEST, label=_("复核请求"), rows=3)
 
@@ -234,6 +259,9 @@ ROUTE_NEXT = [
 
 
 class IntakeForm(forms.Form):
+    """Register, and take the route decided at the desk. ``routes``: for each of the clerk's units, the route
+    actions the lifecycle table lets them take on a case registered there (``web.intake.intake_routes``)."""
+
     unit_id = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("登记单位"))
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[(k, _(v)) for k, v in Channel.choices], initial=Channel.VISIT)
     received_on = forms.DateField(label=_("收到日期"), required=False, widget=DATE, help_text=_("默认为今天"))
@@ -242,9 +270,8 @@ class IntakeForm(forms.Form):
     request = LimitedText(limits.REQUEST, label=_("投诉请求"), rows=3)
     facts_reasons = LimitedText(limits.FACTS_REASONS, label=_("事实和理由"), rows=5)
     category = LimitedText(limits.CATEGORY, label=_("事项分类"), required=False)
-    respondent_unit_ids = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), label=_("被投诉单位"), required=False,
-        help_text=_("被投诉单位看不到信访人信息和材料（第三十条第三款）"),
+    respondent_unit_ids = UnitMultipleChoiceField(
+        label=_("被投诉单位"), required=False, help_text=_("被投诉单位看不到信访人信息和材料（第三十条第三款）"),
     )
     respondent_text = LimitedText(limits.RESPONDENT_TEXT, label=_("被投诉对象（其他）"), required=False)
     attachments = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、图片、Word 或文本，每个不超过 10 MB"))
@@ -255,9 +282,17 @@ class IntakeForm(forms.Form):
     # set by a "登记并并入" button beside a related case: register, then merge into that case (Art 19 ¶3)
     merge_into = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"), required=False)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), routes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit_id"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        self.routes = routes if routes is not None else {u.pk: {"forward", "accept", "redirect"} for u in units}
+        anywhere = set().union(*self.routes.values()) if self.routes else set()
+        # offered: the routes the table allows at one of their units; a route posted anyway is refused in clean()
+        self.fields["next_step"].widget.choices = [(k, v) for k, v in ROUTE_NEXT if not k or k in anywhere]
+        self.fields["unit_id"].widget.attrs["data-routes"] = json.dumps({str(u): sorted(r) for u, r in self.routes.items()})
+        here = units[0].pk if len(units) == 1 else None
+        self.fields["to_unit_id"].offer(targets.forward_targets(current_unit_id=here))
+        self.fields["to_unit_id"].refusal = lambda u: targets.forward_refusal(u, current_unit_id=here, respondent_unit_ids=())
         if len(units) == 1:
             self.fields["unit_id"].initial = units[0].pk
             self.fields["unit_id"].empty_label = None
@@ -265,6 +300,12 @@ class IntakeForm(forms.Form):
     def clean(self):
         data = super().clean()
         step = data.get("next_step")
+        unit = data.get("unit_id")
+        if step and unit is not None and step not in self.routes.get(unit.pk, ()):
+            # the same table as the action: nothing is registered only to fail on its route
+            label = dict(ROUTE_NEXT)[step]
+            self.add_error("next_step", _("您在%(unit)s不能“%(step)s”，请选择其他去向") % {"unit": unit.name, "step": label})
+            return data
         if step == "forward" and not data.get("to_unit_id"):
             self.add_error("to_unit_id", _("请选择转送单位"))
         if step == "redirect":

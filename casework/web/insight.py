@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.cases.access import disclosure, roles_on_case
+from casework.cases.access import disclosure
+from casework.cases.selectors import offered_actions
 from casework.insight.hot import hot_issues, may_view_hot_issues
 from casework.insight.service import phones_of, related_cases, suggest_categories
-from casework.rules.lifecycle import State, available_actions
 
-from .intake import _intake_units
+from .intake import intake_units
 from .views import _case_or_404
 
 MAX_FIELD = 20_000  # as the intake form; longer input is cut, not refused: this only reads
@@ -31,7 +31,7 @@ def _field(request, name: str) -> str:
 @require_POST
 def intake_insight(request):
     """As the clerk types: the likely categories and units, and earlier cases on the same matter."""
-    units = _intake_units(request.user)
+    units = intake_units(request.user)
     if not units:
         return render(request, "web/_insight_intake.html", {"refused": True}, status=403)
     unit = next((u for u in units if str(u.pk) == request.POST.get("unit_id")), units[0])
@@ -54,8 +54,7 @@ def case_insight(request, case_id: int):
     show = disclosure(request.user, case)
     if not show.materials:  # the unit complained about: nothing derived from the materials either
         return render(request, "web/_insight_case.html", {"case": case, "withheld": True})
-    roles = roles_on_case(request.user, case)
-    can_merge = any(t.action == "merge" for t in available_actions(State(case.state), roles))
+    can_merge = any(t.action == "merge" for t in offered_actions(request.user, case))
     return render(request, "web/_insight_case.html", {
         "case": case,
         "suggestions": suggest_categories(case.jurisdiction, title=case.title, text=f"{case.request}\n{case.facts_reasons}"),

@@ -7,29 +7,47 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from django.utils import timezone
+
 from casework.cases import actions as A
-from casework.cases.access import case_get, disclosure
+from casework.cases.access import StaffScope, case_get, disclosure, roles_at
 from casework.cases.errors import CaseworkError
 from casework.documents.catalogue import remember_receipt_code
-from casework.organisation.models import Unit
 from casework.rules.intake import GROUP_LIMIT_CHANNEL, MAX_REPRESENTATIVES
-from casework.rules.lifecycle import Role
+from casework.rules.lifecycle import CaseFacts, Role, State, offered
 
 from . import forms as F
 from .views import _add_error
 
+ROUTE_ACTIONS = ("forward", "accept", "redirect")
 
-def _intake_units(user):
-    return list(Unit.objects.filter(memberships__user=user, memberships__role=Role.INTAKE_CLERK, is_active=True).distinct())
+
+def intake_units(user) -> list:
+    """The active units where this person registers cases (登记受理人员): what the intake page and its menu entry need."""
+    scope = StaffScope.of(user)
+    if scope is None:
+        return []
+    units = [scope.unit_rows[u] for u, roles in scope.roles_by_unit.items() if Role.INTAKE_CLERK in roles]
+    return sorted(units, key=lambda u: (u.name, u.pk))
+
+
+
+def intake_routes(user, units) -> dict[int, set[str]]:
+    """For each unit, the routes (forward, accept, redirect) the lifecycle table lets this person take on a case
+    just registered there: the roles a case at that unit gives them (``access.roles_at``) and ``lifecycle.offered``."""
+    scope, today, new = StaffScope.of(user), timezone.localdate(), CaseFacts(State.REGISTERED)
+    return {u.pk: {t.action for t in offered(new, roles_at(scope, unit_id=u.pk, jurisdiction_path=u.jurisdiction.path),
+                                             today) if t.action in ROUTE_ACTIONS} for u in units}
 
 
 @login_required
 def intake(request):
-    units = _intake_units(request.user)
+    units = intake_units(request.user)
     if not units:
         return render(request, "web/intake.html", {"no_units": True}, status=403)
+    routes = intake_routes(request.user, units)
     if request.method == "POST":
-        form = F.IntakeForm(request.POST, request.FILES, units=units)
+        form = F.IntakeForm(request.POST, request.FILES, units=units, routes=routes)
         people = F.ComplainantFormSet(request.POST, prefix="p")
         if form.is_valid() & people.is_valid():
             d = form.cleaned_data
@@ -60,7 +78,7 @@ def intake(request):
                 return redirect("registered", case_id=case.pk)
         status = 400
     else:
-        form = F.IntakeForm(units=units)
+        form = F.IntakeForm(units=units, routes=routes)
         people = F.ComplainantFormSet(prefix="p", initial=[{}])
         status = 200
     return render(request, "web/intake.html", {

@@ -11,26 +11,31 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import limits
 from casework.cases import actions as A
+from casework.cases import targets
 from casework.cases.access import case_get, disclosure, roles_on_case, withheld_case_ids
 from casework.cases.errors import CaseworkError, NotFound
 from casework.cases.models import Case, SupervisionNotice
 from casework.cases.selectors import (
-    CaseFilters, case_timeline, cases_search, supervision_board, supervisions_for_unit_staff, work_counts,
+    DUE_SOON_DAYS, CaseFilters, case_timeline, cases_search, extension_requests_for, offered_actions, review_requests_for,
+    supervision_board, supervisions_for_unit_staff, work_counts,
 )
 from casework.holidays.duedate import DueDateError, compute_due, parse_start
 from casework.holidays.selectors import schedule_gaps
-from casework.organisation.models import Unit
+from casework.organisation.models import Membership
 from casework.rules.clocks import RULES
-from casework.rules.lifecycle import STATE_LABELS, TRANSITIONS, State, available_actions
+from casework.rules.lifecycle import STATE_LABELS, TERMINAL, TRANSITIONS
 
 from . import forms as F
 from .action_forms import ACTIONS, make_form
+from .menu import Capabilities, landing, may
+from .pickers import UnitChoiceField
 
 
 def _case_or_404(user, case_id: int) -> Case:
@@ -44,8 +49,8 @@ class FilterForm(djforms.Form):
     number = F.LimitedText(limits.CASE_NUMBER, label=gettext_lazy("案件编号"), required=False)
     name = F.LimitedText(limits.COMPLAINANT_NAME, label=gettext_lazy("信访人"), required=False)
     category = F.LimitedText(limits.CATEGORY, label=gettext_lazy("分类"), required=False)
-    unit_id = djforms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True), label=gettext_lazy("当前单位"),
-                                       required=False)
+    # the units that may hold a grievance (not villagers' or mediation committees)
+    unit_id = UnitChoiceField(label=gettext_lazy("当前单位"), required=False, queryset=targets.active_units())
     # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
     state = djforms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部"))] + [
         (s.value, gettext_lazy(l)) for s, l in STATE_LABELS.items()])
@@ -54,6 +59,7 @@ class FilterForm(djforms.Form):
     urgency = djforms.ChoiceField(label=gettext_lazy("紧急程度"), required=False, choices=[
         ("", gettext_lazy("全部")), ("overdue", gettext_lazy("已超期")), ("soon", gettext_lazy("即将到期")),
         ("open", gettext_lazy("在办"))])
+    include_closed = djforms.BooleanField(label=gettext_lazy("包括已办结的案件"), required=False)
 
     def clean(self):
         d = super().clean()
@@ -70,32 +76,45 @@ def filters_from(form: FilterForm) -> CaseFilters:
         number=d["number"], name=d["name"], category=d["category"],
         unit_id=d["unit_id"].pk if d["unit_id"] else None, state=d["state"],
         received_from=d["received_from"], received_to=d["received_to"], urgency=d["urgency"],
+        include_closed=d["include_closed"],
     )
 
 
 @login_required
 def home(request):
-    """My work: the cases of my units by urgency, with their deadline badges."""
+    """My work, most urgent first: extension requests awaiting my decision, new review requests, supervision
+    notices to answer, then the open cases of my units, overdue first (closed ones on request)."""
+    can = Capabilities.of(request.user)
+    if not can.works_on_cases:
+        # mediators, administrators: no grievances of their own; their first page instead of an empty list
+        start = landing(request.user)
+        if start:
+            return redirect(start)
+        return render(request, "web/home.html", {"no_work": True, "memberships": Membership.objects.filter(
+            user=request.user, unit__is_active=True).select_related("unit")})
+    today = timezone.localdate()
     form = FilterForm(request.GET or None)
     page = Paginator(cases_search(request.user, filters_from(form)), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    extensions = extension_requests_for(request.user, today)
+    reviews = review_requests_for(request.user, today)
+    shown = [c.pk for c in page] + [r.case.pk for r in extensions] + [c.pk for c in reviews]
     return render(request, "web/home.html", {
-        "page": page, "form": form, "counts": work_counts(request.user), "today": timezone.localdate(),
+        "page": page, "form": form, "counts": work_counts(request.user), "today": today,
         # A title is often the start of the request: not shown to a unit complained about (Art 30 ¶3).
-        "withheld": withheld_case_ids(request.user, [c.pk for c in page]),
-        "soon": timezone.localdate() + dt.timedelta(days=3), "query": query.urlencode(),
+        "withheld": withheld_case_ids(request.user, shown),
+        "soon": today + dt.timedelta(days=DUE_SOON_DAYS), "query": query.urlencode(),
         "supervisions": supervisions_for_unit_staff(request.user)[:20],
-        "schedule_gaps": schedule_gaps(timezone.localdate()) if _administers(request.user) else [],
+        "extensions": extensions, "reviews": reviews,
+        "decides_extensions": can.decides_extensions,
+        "refuse_forms": {r.case.pk: F.ExtensionRefuseForm(prefix="refuse_extension", auto_id=f"id_refuse_{r.case.pk}_%s")
+                         for r in extensions},
+        "showing_closed": bool(form.is_bound and form.is_valid() and (form.cleaned_data["include_closed"] or
+                                                                      form.cleaned_data["state"] in TERMINAL)),
+        # those who enter the holiday schedule (the admin site) are told which year is missing
+        "schedule_gaps": schedule_gaps(today) if can.administers else [],
     })
-
-
-def _administers(user) -> bool:
-    """Administrators enter the holiday schedule: their home page says which year is missing."""
-    from casework.organisation.models import Membership
-    from casework.rules.lifecycle import Role
-
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
 
 
 @login_required
@@ -116,7 +135,7 @@ def event_labels() -> dict[str, str]:
 
 def _workspace_context(request, case, failed: tuple[str, object] | None = None) -> dict:
     roles = roles_on_case(request.user, case)
-    allowed = [t for t in available_actions(State(case.state), roles) if t.action in ACTIONS]
+    allowed = [t for t in offered_actions(request.user, case) if t.action in ACTIONS]
     action_forms = []
     for t in allowed:
         form = failed[1] if failed and failed[0] == t.action else make_form(t.action, case)
@@ -134,7 +153,7 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
         "recuse_form": F.RecuseForm(prefix="recuse"),
         "supervisions": _with_answer_forms(case.supervisions.select_related("to_unit", "issuing_unit")),
         "today": timezone.localdate(),
-        "soon": timezone.localdate() + dt.timedelta(days=3),
+        "soon": timezone.localdate() + dt.timedelta(days=DUE_SOON_DAYS),
         "documents": _documents(case),
     }
 
@@ -187,10 +206,11 @@ def case_act(request, case_id: int, action: str):
             _add_error(form, e)
         else:
             messages.success(request, _("已%(action)s") % {"action": _(TRANSITIONS[action].label)})
-            try:
-                return redirect("case_detail", case_id=case.pk)
-            except NotFound:  # pragma: no cover
-                return redirect("home")
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                        require_https=request.is_secure()):
+                return redirect(back)  # e.g. 我的工作, where the extension was decided
+            return redirect("case_detail", case_id=case.pk)
     case = _case_or_404(request.user, case_id)
     context = _workspace_context(request, case, (action, form))
     if not any(a["t"].action == action for a in context["actions"]):
@@ -269,8 +289,13 @@ def supervision_answer(request, notice_id: int):
 
 @login_required
 def supervision(request):
-    """Supervisor board: what is overdue or due soon in my jurisdiction, by unit; timeliness and satisfaction."""
-    return render(request, "web/supervision.html", supervision_board(request.user))
+    """Supervisor board: every overdue case of my jurisdictions, most overdue first, with who handles it and by
+    how many days; what falls due soon; the on-time rate and satisfaction by unit; supervision notices."""
+    if not may(request.user, "supervision"):
+        return render(request, "web/supervision.html", {"refused": True}, status=403)
+    board = supervision_board(request.user)
+    board["withheld"] = withheld_case_ids(request.user, [c.pk for c in board["overdue"] + board["soon"]])
+    return render(request, "web/supervision.html", board)
 
 
 @login_required

@@ -74,6 +74,7 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
     "record_step": ({"accepted", "review", "rereview", "hearing"}, {HANDLER, OFFICIAL}),
     "request_extension": ({"accepted"}, {HANDLER}),  # Art 34
     "approve_extension": ({"accepted"}, {OFFICIAL}),  # Art 34
+    "refuse_extension": ({"accepted"}, {OFFICIAL}),  # Art 34
     "reply": ({"accepted"}, {HANDLER, OFFICIAL}),  # Art 32
     "request_review": ({"replied"}, {COMPLAINANT, CLERK}),  # Art 35
     "decide_review": ({"review"}, {HANDLER, OFFICIAL}),
@@ -106,6 +107,7 @@ def body_for(action: str, b: "Built", state: str = "registered") -> dict:
         "record_step": {"note": "电话联系信访人", "kind": "contact"},
         "request_extension": {"days": 15, "reason": "需现场勘查"},
         "approve_extension": {"days": 15},
+        "refuse_extension": {"reason": "现有期限足够"},
         "reply": {"outcome": "partly", "reasons": "属实", "opinion": "限期修复", "legal_basis": "条例第32条"},
         "request_review": {"review_unit_id": up, "reason": "不服处理意见"},
         "decide_review": {"outcome": "not_supported", "opinion": "维持"},

@@ -65,7 +65,16 @@ class Screen:
         self.page.get_by_label("用户名").fill(username)
         self.page.get_by_label("密码").fill("pw-" + username)
         self.page.get_by_role("button", name="登录").click()
-        self.page.wait_for_url(self.base + "/")
+        # 我的工作, or the first page of the menu for someone without grievances (a mediator: 人民调解)
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    def pick(self, label: str, option: str, within=None) -> None:
+        """Choose ``option`` in the searchable picker labelled ``label`` (casework/web/pickers.py): type, then click."""
+        box = (within or self.page).get_by_role("combobox", name=label)
+        box.focus()
+        self.page.keyboard.type(option)
+        listbox = self.page.locator("#" + box.get_attribute("aria-controls"))
+        listbox.get_by_role("option", name=option, exact=True).click()
 
     def axe(self) -> list[dict]:
         """Serious and critical axe-core violations on the current page."""

@@ -2,7 +2,6 @@
 and shows the earlier case of the same person; one click registers the new message and merges it into that
 case (信访工作条例 Art 19 ¶3). The supervisor's hot-issues board and the panel pass axe."""
 
-import re
 
 import pytest
 from django.core.management import call_command

@@ -23,6 +23,7 @@ from casework.cases.actions import (
     access_code_matches,
     case_accept,
     case_approve_extension,
+    case_refuse_extension,
     case_assign,
     case_decide_rereview,
     case_decide_review,
@@ -576,6 +577,40 @@ def test_extension_request_while_one_is_pending_is_refused_xinfang_art_34(world,
     refused_with(
         lambda: case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=20, reason="改为20日"),
         InvalidInput, accepted_june)
+
+
+def test_refused_extension_leaves_the_handling_due_date_and_writes_one_event_xinfang_art_34(world, accepted_june):
+    """Art 34 「经本机关、单位负责人批准」: the head may refuse, with reasons. The handling period stays 31 July
+    2026, nothing is pending any more, one event records the days asked and the reasons; a new request may
+    follow (a refused request is not the one extension Art 34 allows)."""
+    # given a request for 20 days
+    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=20, reason="需现场勘查",
+                           on=D(2026, 6, 10))
+    before = events_of(accepted_june)
+    # when
+    case_refuse_extension(world.users["official_a"], case_id=accepted_june.pk, reason="现有期限足以办结",
+                          on=D(2026, 6, 11))
+    # then
+    case = Case.objects.get(pk=accepted_june.pk)
+    assert (case.extension_pending_days, case.extension_days_granted) == (0, 0)
+    assert (case.due_rule, case.due_on, case.duty_due_on) == ("handling", D(2026, 7, 31), D(2026, 7, 31))
+    assert events_of(case) == before + 1
+    assert (last_event(case).verb, last_event(case).data) == ("refuse_extension", {"days": 20, "reason": "现有期限足以办结"})
+    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="鉴定结论未出",
+                           on=D(2026, 6, 20))
+    assert Case.objects.get(pk=accepted_june.pk).extension_pending_days == 10
+
+
+def test_refusing_an_extension_needs_a_reason_a_request_and_the_head_xinfang_art_34(world, accepted_june):
+    """Art 34: only the head of the unit decides, only on a pending request, and says why."""
+    official, handler = world.users["official_a"], world.users["handler_a"]
+    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="不需要"),
+                 InvalidInput, accepted_june)  # nothing asked for
+    case_request_extension(handler, case_id=accepted_june.pk, days=10, reason="需勘查")
+    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="  "), InvalidInput, accepted_june)
+    refused_with(lambda: case_refuse_extension(handler, case_id=accepted_june.pk, reason="不需要"), Forbidden, accepted_june)
+    refused_with(lambda: case_refuse_extension(world.users["handler_b"], case_id=accepted_june.pk, reason="不需要"),
+                 NotFound, accepted_june)
 
 
 def test_approval_of_more_than_requested_or_of_nothing_is_refused_xinfang_art_34(world, accepted_june):

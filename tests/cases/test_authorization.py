@@ -53,6 +53,7 @@ from casework.cases.actions import (
     case_record_withdrawal,
     case_recuse,
     case_redirect,
+    case_refuse_extension,
     case_register,
     case_reply,
     case_request_extension,
@@ -165,6 +166,7 @@ CASES: dict[str, Where] = {
     "recused": Where("town_a", A, frozenset({A}), recused=frozenset({"handler_a"})),
 }
 VARIANT = {("approve_extension", State.ACCEPTED): "pending_extension",
+           ("refuse_extension", State.ACCEPTED): "pending_extension",
            ("expire_window", State.REPLIED): "expired_replied",
            ("expire_window", State.REVIEWED): "expired_reviewed"}
 
@@ -189,6 +191,7 @@ SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
                     frozenset({HANDLER, OFFICIAL})),  # Art 31(6)
     "request_extension": (frozenset({S.ACCEPTED}), None, frozenset({HANDLER})),  # Art 34
     "approve_extension": (frozenset({S.ACCEPTED}), None, frozenset({OFFICIAL})),  # Art 34 本机关负责人
+    "refuse_extension": (frozenset({S.ACCEPTED}), None, frozenset({OFFICIAL})),  # Art 34: who may approve may refuse
     "reply": (frozenset({S.ACCEPTED}), S.REPLIED, frozenset({HANDLER, OFFICIAL})),  # Art 32
     "request_review": (frozenset({S.REPLIED}), S.REVIEW, frozenset({COMPLAINANT, CLERK})),  # Art 35
     "decide_review": (frozenset({S.REVIEW}), S.REVIEWED, frozenset({HANDLER, OFFICIAL})),  # Art 35
@@ -463,6 +466,7 @@ CALLS = {
     "record_step": lambda who, case, b: case_record_step(who, case_id=case.pk, note="电话联系信访人", kind="contact"),
     "request_extension": lambda who, case, b: case_request_extension(who, case_id=case.pk, days=10, reason="需勘查"),
     "approve_extension": lambda who, case, b: case_approve_extension(who, case_id=case.pk),
+    "refuse_extension": lambda who, case, b: case_refuse_extension(who, case_id=case.pk, reason="现有期限足够"),
     "reply": lambda who, case, b: case_reply(who, case_id=case.pk, **REPLY),
     "request_review": lambda who, case, b: case_request_review(
         who, case_id=case.pk, review_unit_id=_unit(b, HIGHER[_current(case, b)]), reason="不服"),

@@ -42,6 +42,7 @@ from casework.cases.actions import (
     case_record_withdrawal,
     case_recuse,
     case_redirect,
+    case_refuse_extension,
     case_reply,
     case_request_extension,
     case_request_rereview,
@@ -93,6 +94,8 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
         return {"days": days if good else days + 31, "reason": "需勘查"}
     if action == "approve_extension":
         return {} if good else {"days": days + 31}
+    if action == "refuse_extension":
+        return {"reason": "现有期限足够" if good else ""}
     if action == "reply":
         return dict(REPLY) if good else {**REPLY, "legal_basis": ""}
     if action in ("request_review", "request_rereview"):
@@ -120,14 +123,14 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
 CALLS = {
     "forward": case_forward, "object": case_object, "redirect": case_redirect, "accept": case_accept,
     "assign": case_assign, "record_step": case_record_step, "request_extension": case_request_extension,
-    "approve_extension": case_approve_extension, "reply": case_reply, "request_review": case_request_review,
+    "approve_extension": case_approve_extension, "refuse_extension": case_refuse_extension, "reply": case_reply, "request_review": case_request_review,
     "decide_review": case_decide_review, "request_rereview": case_request_rereview,
     "start_hearing": case_start_hearing, "end_hearing": case_end_hearing, "decide_rereview": case_decide_rereview,
     "withdraw": case_withdraw, "record_withdrawal": case_record_withdrawal, "merge": case_merge,
 }
 USUAL = {  # the next step of the usual procedure (DESIGN.md lifecycle table)
     "registered": ["accept", "forward"], "forwarded": ["accept", "object"],
-    "accepted": ["reply", "reply", "assign", "request_extension", "approve_extension"],
+    "accepted": ["reply", "reply", "assign", "request_extension", "approve_extension", "refuse_extension"],
     "replied": ["request_review", "request_review", "expire_window"], "review": ["decide_review"],
     "reviewed": ["request_rereview", "request_rereview", "expire_window"],
     "rereview": ["start_hearing", "decide_rereview"], "hearing": ["end_hearing"], "final": ["rate"], "closed": ["rate"],
@@ -223,7 +226,8 @@ def test_random_walks_change_a_case_only_by_legal_steps_each_one_event(world, da
         assert State(before_row["state"]) in transition.sources, (action, before_row["state"])
         assert after.state == transition.leads_to(State(before_row["state"])), (action, before_row["state"])
         # the stored due date is the one replayed from the events
-        stored = (after.due_on, after.due_rule, after.due_provisional)
-        assert case_refresh_clocks(after) is False and (after.due_on, after.due_rule, after.due_provisional) == stored
+        stored = (after.due_on, after.due_rule, after.due_provisional, after.duty_due_on, after.duty_rule)
+        assert case_refresh_clocks(after) is False
+        assert (after.due_on, after.due_rule, after.due_provisional, after.duty_due_on, after.duty_rule) == stored
     # finally
     assert list(verify_chains()) == []

@@ -257,7 +257,8 @@ def test_an_action_done_is_said_in_english(world, handled):
 
 def test_supervision_board_in_english(world, handled):
     english(en_client(world.supervisor).get("/supervision/"),
-            "Overdue or due within 3 days", "Timeliness and satisfaction by unit", "Supervision notices",
+            "Overdue cases (the longest overdue first)", "On-time reply rate", "Timeliness and satisfaction by unit",
+            "Supervision notices",
             "Awaiting answer")
 
 

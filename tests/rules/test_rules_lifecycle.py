@@ -19,6 +19,7 @@ from casework.rules.lifecycle import (
     State,
     TransitionRefused,
     available_actions,
+    offered,
     check,
     reachable_from,
 )
@@ -414,3 +415,68 @@ def test_available_actions_for_the_complainant_after_a_reply_xinfang_art_35():
     assert actions == ["request_review", "withdraw", "rate"]
     assert [t.action for t in available_actions(None, {R.COMPLAINANT})] == ["register"]
     assert available_actions(S.REDIRECTED, set(Role)) == []
+
+
+# -- 信访工作条例 Art 34: refusing an extension; what is offered ------------------------------------
+
+
+def test_refusing_an_extension_is_the_officials_with_a_reason_xinfang_art_34():
+    """信访工作条例 Art 34 「经本机关、单位负责人批准」: the head who may approve may also refuse, with reasons;
+    the case stays in handling and its handling clock is untouched."""
+    # given an extension request awaiting the head's decision
+    facts = CaseFacts(S.ACCEPTED, extension_pending_days=20)
+    t = TRANSITIONS["refuse_extension"]
+    # when / then
+    assert t.article == "第34条" and t.roles == frozenset({R.ACCOUNTABLE_OFFICIAL}) and t.sources == {S.ACCEPTED}
+    assert t.clocks.extends == () and t.clocks.starts == () and t.clocks.stops == ()
+    assert check("refuse_extension", facts, {R.ACCOUNTABLE_OFFICIAL}, {"reason": "现有期限足够"}, TODAY) is S.ACCEPTED
+    assert refused("refuse_extension", facts, {R.ACCOUNTABLE_OFFICIAL}, {"reason": " "}).code == "invalid"
+    assert refused("refuse_extension", facts, {R.HANDLER}, {"reason": "x"}).code == "forbidden"
+    nothing = refused("refuse_extension", CaseFacts(S.ACCEPTED), {R.ACCOUNTABLE_OFFICIAL}, {"reason": "x"})
+    assert nothing.code == "invalid" and "没有待批准" in nothing.message
+
+
+def test_offered_leaves_out_an_extension_decision_once_decided_xinfang_art_34():
+    """信访工作条例 Art 34: 「批准延期」 and 「不予批准延期」 are offered to the head while a request waits,
+    and not once it is decided; 「申请延期」 is not offered again after an extension (「只能延长一次」)."""
+    # given the head of the unit and the handler
+    head, handler = {R.ACCOUNTABLE_OFFICIAL}, {R.HANDLER}
+    waiting = CaseFacts(S.ACCEPTED, extension_pending_days=15)
+    decided = CaseFacts(S.ACCEPTED, extension_days_granted=15)
+    # when
+    head_waiting = [t.action for t in offered(waiting, head, TODAY)]
+    head_decided = [t.action for t in offered(decided, head, TODAY)]
+    # then
+    assert {"approve_extension", "refuse_extension"} <= set(head_waiting)
+    assert not {"approve_extension", "refuse_extension"} & set(head_decided)
+    assert "request_extension" in [t.action for t in offered(CaseFacts(S.ACCEPTED), handler, TODAY)]
+    assert "request_extension" not in [t.action for t in offered(decided, handler, TODAY)]
+    assert "request_extension" not in [t.action for t in offered(waiting, handler, TODAY)]
+
+
+def test_offered_agrees_with_check_on_every_precondition_xinfang_art_21_34_35_36():
+    """``offered`` and ``check`` read the same table: an action is offered exactly when ``check`` refuses it
+    for its inputs only, never for the state, the role or a precondition of the case (Art 21 ¶2 rating,
+    Art 34 extensions, Art 35/36 windows)."""
+    # given facts that switch each precondition on and off
+    window = D(2026, 3, 9)
+    cases = [
+        CaseFacts(S.ACCEPTED), CaseFacts(S.ACCEPTED, extension_pending_days=10),
+        CaseFacts(S.ACCEPTED, extension_days_granted=10), CaseFacts(S.REPLIED, replied=True, window_due=window),
+        CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 4, 1)), CaseFacts(S.REVIEWED, replied=True, rated=True,
+                                                                              window_due=window),
+        CaseFacts(S.FORWARDED, window_due=window), CaseFacts(S.CLOSED), CaseFacts(S.CLOSED, replied=True),
+    ]
+    for facts in cases:
+        for roles in ({r} for r in Role):
+            # when
+            shown = {t.action for t in offered(facts, roles, TODAY)}
+            for action in TRANSITIONS:
+                try:
+                    check(action, facts, roles, {}, TODAY)
+                    allowed_without_inputs = True
+                except TransitionRefused as err:
+                    # then an action is refused for its inputs alone exactly when it is offered
+                    precondition = any(p(facts, TODAY) for p in TRANSITIONS[action].requires)
+                    allowed_without_inputs = err.code == "invalid" and not precondition
+                assert (action in shown) == allowed_without_inputs, (facts, roles, action)

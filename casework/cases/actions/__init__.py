@@ -7,7 +7,8 @@ writes a case's state.
 from .clocks import case_refresh_clocks, cases_recompute_clocks, clocks_for_case
 from .common import access_code_matches
 from .handling import (
-    case_accept, case_approve_extension, case_assign, case_record_step, case_reply, case_request_extension,
+    case_accept, case_approve_extension, case_assign, case_record_step, case_refuse_extension, case_reply,
+    case_request_extension,
 )
 from .intake import (
     PersonData, Registered, case_forward, case_merge, case_object, case_record_withdrawal, case_recuse,
@@ -22,8 +23,9 @@ from .review import (
 __all__ = [
     "PersonData", "Registered", "access_code_matches", "case_accept", "case_approve_extension", "case_assign",
     "case_decide_rereview", "case_decide_review", "case_end_hearing", "case_expire_window", "case_forward",
-    "case_merge", "case_object", "case_rate", "case_record_step", "case_record_withdrawal", "case_recuse", "case_redirect",
-    "case_refresh_clocks", "case_register", "case_reply", "case_request_extension", "case_request_rereview",
+    "case_merge", "case_object", "case_rate", "case_record_step", "case_record_withdrawal", "case_recuse",
+    "case_redirect", "case_refresh_clocks", "case_refuse_extension", "case_register", "case_reply",
+    "case_request_extension", "case_request_rereview",
     "case_request_review", "case_start_hearing", "case_withdraw", "cases_close_expired_windows",
     "cases_recompute_clocks", "clocks_for_case", "supervision_answer", "supervision_issue",
 ]

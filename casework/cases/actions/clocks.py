@@ -10,7 +10,7 @@ from casework.audit.models import Event
 from casework.holidays.services import counting, current_calendar
 from casework.progress import progress_bar
 from casework.rules.calendar import HolidayCalendar
-from casework.rules.clocks import Clock, Happening, current_clock, derive_clocks
+from casework.rules.clocks import Clock, Happening, current_clock, derive_clocks, duty_clock
 from casework.rules.lifecycle import OPEN
 
 from ..models import Case
@@ -37,11 +37,17 @@ def clocks_for_case(case: Case, calendar: HolidayCalendar | None = None, events=
     return derive_clocks(happenings(events), calendar or current_calendar(), counting())
 
 
+STORED = ["due_on", "due_rule", "due_provisional", "duty_due_on", "duty_rule"]
+
+
 def _store(case: Case, clocks: list[Clock]) -> bool:
-    now = current_clock(clocks)
-    values = (now.due.on, now.name, now.due.provisional) if now else (None, "", False)
-    changed = values != (case.due_on, case.due_rule, case.due_provisional)
-    case.due_on, case.due_rule, case.due_provisional = values
+    """Set the stored clock fields (``STORED``): the clock that matters now, and the unit's duty clock."""
+    now, duty = current_clock(clocks), duty_clock(clocks)
+    values = ((now.due.on, now.name, now.due.provisional) if now else (None, "", False)) + (
+        (duty.due.on, duty.name) if duty else (None, ""))
+    changed = values != tuple(getattr(case, f) for f in STORED)
+    for f, v in zip(STORED, values):
+        setattr(case, f, v)
     return changed
 
 
@@ -67,6 +73,6 @@ def cases_recompute_clocks(*, progress: bool = False) -> int:
             for case in batch:
                 if _store(case, derive_clocks(happenings(events.get(case.pk, [])), calendar, counting())):
                     dirty.append(case)
-            Case.objects.bulk_update(dirty, ["due_on", "due_rule", "due_provisional"])
+            Case.objects.bulk_update(dirty, STORED)
             changed += len(dirty)
     return changed

@@ -72,9 +72,12 @@ def active_unit(unit_id, field: str = "unit") -> Unit:
 
 
 def not_respondent(case: Case, unit: Unit, field: str) -> None:
-    """Art 30 ¶3: the complaint never goes to the unit it is about."""
-    if case.respondent_units.filter(pk=unit.pk).exists():
-        raise InvalidInput(f"{unit.name}是被投诉单位，不能将案件交其办理（第30条第3款）", field)
+    """A lead or co-handling unit (Art 24) is never one complained about (Art 30 ¶3): ``targets.handling_refusal``."""
+    from ..targets import handling_refusal, respondent_ids
+
+    refusal = handling_refusal(unit, respondent_unit_ids=respondent_ids(case))
+    if refusal:
+        raise InvalidInput(refusal, field)
 
 
 def link_unit(case: Case, unit: Unit, relation: str) -> None:

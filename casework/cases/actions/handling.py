@@ -105,6 +105,19 @@ def case_approve_extension(who, *, case_id: int, days: int | None = None, on: dt
         return case
 
 
+def case_refuse_extension(who, *, case_id: int, reason: str, on: dt.date | None = None) -> Case:
+    """The head of the unit refuses the extension asked for, with reasons: the handling period stays as it was
+    (Art 34 「经本机关、单位负责人批准」). The handler may ask again, for reasons that persuade."""
+    with acting_on(who, case_id) as (actor, case):
+        case_transition(
+            actor, case, "refuse_extension", on=on, params={"reason": reason},
+            changes={"extension_pending_days": 0},
+            # the table's guard requires the reason (after the role: a person without it learns nothing)
+            data={"days": case.extension_pending_days, "reason": reason.strip() if isinstance(reason, str) else ""},
+        )
+        return case
+
+
 def case_reply(
     who, *, case_id: int, outcome: str, reasons: str, opinion: str, legal_basis: str,
     received_on: dt.date | None = None, on: dt.date | None = None,

@@ -25,9 +25,10 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import (
     Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
 )
+from ..targets import forward_refusal, respondent_ids
 from .clocks import case_refresh_clocks
 from .common import (
-    acting_on, access_code_digest, active_unit, link_unit, new_access_code, not_respondent, text, unit_link_row,
+    acting_on, access_code_digest, active_unit, link_unit, new_access_code, text, unit_link_row,
 )
 from .transition import action_date, case_transition, transition_check
 
@@ -254,9 +255,9 @@ def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.d
     """Forward to the competent unit (Art 22); it has 5 working days to object (Art 23 ¶3)."""
     with acting_on(who, case_id) as (actor, case):
         to_unit = active_unit(to_unit_id, "to_unit_id")
-        if to_unit.pk == case.current_unit_id:
-            raise InvalidInput("不能转送给本单位", "to_unit_id")
-        not_respondent(case, to_unit, "to_unit_id")
+        refusal = forward_refusal(to_unit, current_unit_id=case.current_unit_id, respondent_unit_ids=respondent_ids(case))
+        if refusal:
+            raise InvalidInput(refusal, "to_unit_id")
         note = text(note, limits.FORWARD_NOTE, "note", required=False)
         case_transition(
             actor, case, "forward", on=on, changes={"current_unit_id": to_unit.pk},

@@ -12,18 +12,18 @@ from casework.rules.lifecycle import State
 from ..actors import Actor
 from ..errors import CaseworkError, InvalidInput
 from ..models import Case, CaseUnitRelation
-from .common import acting_on, active_unit, link_unit, not_respondent, text
+from ..targets import respondent_ids, review_refusal
+from .common import acting_on, active_unit, link_unit, text
 from .handling import _received
 from .transition import case_transition
 
 
 def _higher_unit(case: Case, unit_id, field: str):
-    """Review goes to the body one level up (Art 35 「上一级」): a unit of the parent jurisdiction, no skipping."""
+    """Review goes to the body one level up (Art 35 「上一级」): ``targets.review_refusal``."""
     unit = active_unit(unit_id, field)
-    current = case.current_unit.jurisdiction
-    if current.parent_id is None or unit.jurisdiction_id != current.parent_id:
-        raise InvalidInput(f"{unit.name}不是{current.name}的上一级机关的单位（第三十五条）", field)
-    not_respondent(case, unit, field)
+    refusal = review_refusal(unit, case=case, respondent_unit_ids=respondent_ids(case))
+    if refusal:
+        raise InvalidInput(refusal, field)
     return unit
 
 

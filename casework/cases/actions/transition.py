@@ -15,7 +15,7 @@ from ..access import roles_on_case
 from ..actors import Actor
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Case
-from .clocks import case_refresh_clocks
+from .clocks import STORED, case_refresh_clocks
 
 WINDOW_RULES = {"review_request", "rereview_request", "forward_objection"}
 
@@ -105,7 +105,7 @@ def case_transition(
         case_refresh_clocks(case)
     except CalendarError as e:
         raise InvalidInput(str(e)) from None
-    case.save(update_fields=[*fields, "last_event_on", "due_on", "due_rule", "due_provisional"])
+    case.save(update_fields=[*fields, "last_event_on", *STORED])
     return event
 
 

@@ -11,10 +11,12 @@ def get_item(mapping, key):
 
 @register.filter
 def person_name(user, empty=None):
-    """A staff member's full name, else their username; ``empty`` when there is nobody."""
+    """A staff member's name, family name first (``organisation.names.person_name``); ``empty`` when there is nobody."""
+    from casework.organisation.names import person_name as name
+
     if user is None:
         return gettext("未指定") if empty is None else empty
-    return user.get_full_name() or user.username
+    return name(user)
 
 
 @register.filter
@@ -37,7 +39,20 @@ def html_lang(language_code):
 
 @register.filter
 def percent(value):
-    """0.873 -> "87%"; nothing for a missing value."""
+    """0.873 -> "87%"; nothing for a missing value. Never 100% unless all, nor 0% unless none: 299 of 300 is "99%"."""
     if value is None or value == "":
         return ""
-    return f"{round(float(value) * 100)}%"
+    value = float(value)
+    shown = round(value * 100)
+    if 0 < value < 1:
+        shown = min(max(shown, 1), 99)
+    return f"{shown}%"
+
+
+@register.filter
+def rule_label(name):
+    """The Chinese label of a statutory clock (``rules.clocks.RULES``), in the active language."""
+    from casework.rules.clocks import RULES
+
+    rule = RULES.get(name or "")
+    return gettext(rule.label) if rule else ""
