@@ -128,7 +128,7 @@ def load_demo(*, cases: int = 3000, seed: int = 20240501, data_dir: Path | None 
                 bar.update(1)
 
     demo_cases = Case.objects.filter(jurisdiction__path__startswith=org.province.path)
-    overdue = demo_cases.filter(state__in=[s.value for s in OPEN], due_on__lt=today)
+    overdue = demo_cases.filter(state__in=[s.value for s in OPEN], duty_due_on__lt=today)  # the unit is late, not a window
     with transaction.atomic():
         supervised = teller.supervise(list(overdue.select_related("jurisdiction", "current_unit").order_by("pk")))
     disputes = tell_disputes(org, rng, today)

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from casework.organisation.models import Jurisdiction, Level, Membership, Unit, UnitKind
-from casework.organisation.services import jurisdiction_create, unit_create
+from casework.organisation.services import administrator_access_grant, jurisdiction_create, unit_create
 from casework.rules.lifecycle import Role
 
 from .people import staff_name
@@ -164,6 +164,9 @@ def build_org(rng: random.Random) -> Org:
     org.roles = [(u, str(role), unit) for u, role, unit in plan]
 
     _publish_contacts(org)
+    for username, role, _unit in plan:
+        if role == Role.ADMINISTRATOR:
+            administrator_access_grant(org.users[username])  # they maintain the organisation and the holidays
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser(
             "admin", email=f"admin@{DEMO_EMAIL_DOMAIN}", password=None, first_name="管理员", last_name="系统",

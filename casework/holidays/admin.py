@@ -2,6 +2,9 @@ from django.contrib import admin, messages
 
 from .models import ScheduleDay, ScheduleYear
 
+# The administrator's first page says which year's holiday schedule is missing and how many clocks wait on it.
+admin.site.index_template = "holidays/admin_index.html"
+
 
 @admin.register(ScheduleDay)
 class ScheduleDayAdmin(admin.ModelAdmin):

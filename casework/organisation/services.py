@@ -1,5 +1,6 @@
-"""Writes to the organisation: jurisdictions keep their ``path`` right."""
+"""Writes to the organisation: jurisdictions keep their ``path`` right; administrators get the admin site."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Jurisdiction, Level, LEVEL_ORDER, Unit
@@ -35,3 +36,27 @@ def unit_create(*, name: str, kind: str, jurisdiction: Jurisdiction, short_name:
     return Unit.objects.create(
         name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name or name, categories=categories
     )
+
+
+ADMINISTRATORS_GROUP = "系统管理员"
+# What a 系统管理员 maintains in the admin site: the organisation, its people and the holiday schedule.
+ADMINISTERED = {"organisation": None, "holidays": None, "auth": ("user",)}
+
+
+def administrators_group() -> Group:
+    """The group whose permissions let an administrator maintain the organisation, users and holiday schedule."""
+    group, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    perms = Permission.objects.none()
+    for app, models in ADMINISTERED.items():
+        qs = Permission.objects.filter(content_type__app_label=app)
+        perms |= qs.filter(content_type__model__in=models) if models else qs
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def administrator_access_grant(user) -> None:
+    """A 系统管理员 (Membership role administrator) signs in to the admin site with the administrators' permissions."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(administrators_group())
