@@ -170,6 +170,13 @@ CASEWORK_ATTACHMENT_TYPES = {
     ".txt": "text/plain",
 }
 
+# The event chains' MAC keys (docs/security.md), kept outside the database: "id:secret[,id:secret...]",
+# the first signs new events, the others only verify (rotation). Unset: a key derived from SECRET_KEY,
+# which `check --deploy` warns about. Checkpoints of the chains' lengths and heads (run_deadlines
+# writes one a day) go to CASEWORK_CHECKPOINT_DIR: copy them off the database's host.
+CASEWORK_CHAIN_KEYS = [k for k in os.environ.get("CASEWORK_CHAIN_KEY", "").split(",") if k.strip()]
+CASEWORK_CHECKPOINT_DIR = Path(os.environ.get("CASEWORK_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+
 # How periods are counted (民法典 Art 201, 203). Both default to the Civil Code.
 CASEWORK_EXCLUDE_START_DAY = env_bool("CASEWORK_EXCLUDE_START_DAY", True)
 CASEWORK_ROLL_TO_WORKING_DAY = env_bool("CASEWORK_ROLL_TO_WORKING_DAY", True)

@@ -35,6 +35,8 @@ if [ -z "${CASEWORK_TEST_DATABASE_URL:-}" ]; then
     exit 0
   fi
   bash scripts/postgres.sh
+  # The role the tests take to check what the application's database role may do (tests/audit).
+  bash scripts/db-roles.sh test-role
 fi
 
 echo "==> pytest on PostgreSQL ($(sed -E 's#^([a-z]+://[^:/@]+):[^@]*@#\1:***@#' <<<"$pg_url"))"
