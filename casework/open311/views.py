@@ -8,7 +8,9 @@ case number. Deliberate limits, because a 信访 complaint is not a pothole:
   the UI and the API.
 - POST requests needs the requester's name and address (信访工作条例 Art 19)
   and an api_key of an intake clerk; the access code for following the case
-  is given once, in service_notice.
+  is given once, in service_notice. Files sent with it (multipart, e.g. as
+  ``media``) are attachments, checked as every upload is (cases/uploads.py);
+  a ``media_url`` is not fetched.
 """
 
 from __future__ import annotations
@@ -157,6 +159,7 @@ def _post_request(request, fmt):
             user, unit_id=unit.pk, channel=OPEN311_CHANNEL, category=code,
             complainants=[A.PersonData(name=name, address=address, phone=p.get("phone", ""))],
             request=description, facts_reasons=p.get("attribute[facts_reasons]", "").strip() or description,
+            attachments=[f for _, files in request.FILES.lists() for f in files],
         )
         return 201, [{
             "service_request_id": r.case.number,

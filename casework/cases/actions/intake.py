@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Iterable, Sequence
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
@@ -20,8 +18,9 @@ from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRef
 from ..access import StaffScope, case_get, disclosure, scope_of
 from ..actors import ActorKind, as_actor
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..uploads import attachment_store, attachments_accept
 from ..models import (
-    Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
+    Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
 )
 from .clocks import case_refresh_clocks
 from .common import (
@@ -85,9 +84,7 @@ def case_register(
     if group_size is not None and (not isinstance(group_size, int) or group_size < len(people)):
         raise InvalidInput("人数不能少于登记的信访人（代表人）人数", "group_size")
     is_group = len(people) > 1 or (group_size or 1) > 1  # after the check: a malformed group_size is a 400
-    files = list(attachments)
-    for f in files:
-        _check_attachment(f)
+    files = attachments_accept(attachments)  # typed by content, limits, virus scan: before anything is written
     respondent_units = [active_unit(u, "respondent_unit_ids") for u in respondent_unit_ids]
     try:
         respondent_officials = [int(u) for u in respondent_official_ids]
@@ -151,7 +148,7 @@ def case_register(
         # attachments, only after their files are written (other actions append to this chain too).
         head = insert_rows(rows, fetch=None if files else head_query(connection, j.pk))
         data = {"number": number, "channel": channel, "received_on": on}
-        stored = [_store_attachment(case, f) for f in files]
+        stored = [attachment_store(case, f).pk for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
                      "attachments": stored})
         event_append(
@@ -183,29 +180,6 @@ def _people(complainants: Sequence[PersonData]) -> list[PersonData]:
             )
         )
     return cleaned
-
-
-def _check_attachment(f: UploadedFile) -> None:
-    suffix = PurePath(f.name or "").suffix.lower()
-    allowed = settings.CASEWORK_ATTACHMENT_TYPES
-    if suffix not in allowed:
-        raise InvalidInput(f"附件 {f.name} 的类型不支持，可上传：{'、'.join(sorted(allowed))}", "attachments")
-    if f.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-        mb = settings.CASEWORK_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise InvalidInput(f"附件 {f.name} 超过 {mb} MB", "attachments")
-    if f.size == 0:
-        raise InvalidInput(f"附件 {f.name} 是空文件", "attachments")
-
-
-def _store_attachment(case: Case, f: UploadedFile) -> int:
-    suffix = PurePath(f.name).suffix.lower()
-    a = Attachment(
-        case=case, jurisdiction_id=case.jurisdiction_id, original_name=f.name[:200],
-        content_type=settings.CASEWORK_ATTACHMENT_TYPES[suffix], size=f.size,
-    )
-    a.file.save(f"{new_access_code()}{suffix}", f, save=False)
-    a.save()
-    return a.pk
 
 
 def _unit(unit_id, scope: StaffScope | None):
