@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "casework.web",
     "casework.api",
     "casework.portal",
+    "casework.backups",
     "ninja",
     "django_htmx",
 ]
