@@ -21,6 +21,13 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   fi
 fi
 
+# CI: every dependency pinned, newer patch releases reported, known vulnerabilities fail the run
+# (scripts/dependencies.py; docs/security.md "Dependencies").
+if $ci; then
+  echo "==> dependencies"
+  .venv/bin/python scripts/dependencies.py
+fi
+
 # No `|| ...` after a pytest run: any non-zero exit, 5 (no tests ran) included, ends the script.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
 
