@@ -29,6 +29,8 @@ class Command(BaseCommand):
             path, faults = checkpoint_daily(settings.CASEWORK_CHECKPOINT_DIR)
         except CheckpointError as e:
             raise CommandError(str(e)) from None
+        except OSError as e:
+            raise CommandError(f"checkpoint not written to {settings.CASEWORK_CHECKPOINT_DIR}: {e.strerror}") from None
         self.stdout.write(f"event chains checkpointed: {path}")
         for fault in faults:
             self.stderr.write(f"event chain broken since the last checkpoint: {fault}")
