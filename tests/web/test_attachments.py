@@ -73,6 +73,22 @@ def test_open311_takes_files_through_the_same_checks(client, world, media_root, 
     assert Attachment.objects.get(case__number=r.json()[0]["service_request_id"]).content_type == F.DOCX
 
 
+def test_an_open311_retry_with_other_files_is_not_taken_for_the_first_request(client, world, media_root,
+                                                                              open311_key):
+    """Idempotency-Key: the same key with the same file is the first answer again; with another file, refused."""
+    data = {"api_key": open311_key, "service_code": "城乡建设", "first_name": "三", "last_name": "张",
+            "address_string": "甲镇幸福村3组", "description": "村道损坏无人修理"}
+    first = client.post("/open311/v2/requests.json", {**data, "media": [F.upload("a.pdf", F.pdf())]},
+                        headers={"Idempotency-Key": "k1"})
+    again = client.post("/open311/v2/requests.json", {**data, "media": [F.upload("a.pdf", F.pdf())]},
+                        headers={"Idempotency-Key": "k1"})
+    other = client.post("/open311/v2/requests.json", {**data, "media": [F.upload("b.png", F.image("PNG"))]},
+                        headers={"Idempotency-Key": "k1"})
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert other.status_code == 400 and "Idempotency-Key" in other.json()[0]["description"]
+    assert Attachment.objects.count() == 1
+
+
 # -- out --------------------------------------------------------------------------------------------
 
 
