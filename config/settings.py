@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "casework.web",
     "casework.api",
     "casework.portal",
+    "casework.backups",
     "ninja",
     "django_htmx",
 ]
@@ -161,8 +162,14 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Attachments (Art 19: written materials). Types a township office receives:
-# scans, photos, office documents. Everything else is refused.
+# scans, photos, office documents, each typed by its content (casework/cases/uploads.py).
+# Everything else is refused. Limits per file, per submission, and for the zip archives that
+# office documents are. Put the same bound on request bodies in the proxy (nginx client_max_body_size).
 CASEWORK_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASEWORK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+CASEWORK_ATTACHMENT_MAX_FILES = int(os.environ.get("CASEWORK_ATTACHMENT_MAX_FILES", 10))
+CASEWORK_ATTACHMENT_MAX_TOTAL_BYTES = int(os.environ.get("CASEWORK_ATTACHMENT_MAX_TOTAL_BYTES", 30 * 1024 * 1024))
+CASEWORK_ARCHIVE_MAX_ENTRIES = int(os.environ.get("CASEWORK_ARCHIVE_MAX_ENTRIES", 1000))
+CASEWORK_ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("CASEWORK_ARCHIVE_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
 CASEWORK_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -170,8 +177,22 @@ CASEWORK_ATTACHMENT_TYPES = {
     ".png": "image/png",
     ".doc": "application/msword",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
     ".txt": "text/plain",
 }
+# ClamAV's daemon scans every upload when set: tcp://host:3310 or unix:///run/clamav/clamd.ctl.
+# Set but not answering: uploads are refused.
+CASEWORK_CLAMD = os.environ.get("CASEWORK_CLAMD", "")
+CASEWORK_CLAMD_TIMEOUT = float(os.environ.get("CASEWORK_CLAMD_TIMEOUT", 30))
+
+# The event chains' MAC keys (docs/security.md), kept outside the database: "id:secret[,id:secret...]",
+# the first signs new events, the others only verify (rotation). Unset: a key derived from SECRET_KEY,
+# which `check --deploy` warns about. Checkpoints of the chains' lengths and heads (run_deadlines
+# writes one a day) go to CASEWORK_CHECKPOINT_DIR: copy them off the database's host.
+CASEWORK_CHAIN_KEYS = [k for k in os.environ.get("CASEWORK_CHAIN_KEY", "").split(",") if k.strip()]
+CASEWORK_CHECKPOINT_DIR = Path(os.environ.get("CASEWORK_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
 
 # How periods are counted (民法典 Art 201, 203). Both default to the Civil Code.
 CASEWORK_EXCLUDE_START_DAY = env_bool("CASEWORK_EXCLUDE_START_DAY", True)

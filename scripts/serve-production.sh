@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Production serving: PostgreSQL, gunicorn, static files by WhiteNoise.
-# Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL in the environment;
+# Needs DJANGO_SECRET_KEY, CASEWORK_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL in the environment;
+# MIGRATE_DATABASE_URL: migrations run as that role, the owner of the tables, while the application
+# connects as a role that owns nothing (docs/security.md, scripts/db-roles.sh);
 # put a TLS-terminating proxy (nginx) in front and set DJANGO_CSRF_TRUSTED_ORIGINS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,7 @@ done
 export DJANGO_DEBUG=0
 PY=.venv/bin/python
 $PY manage.py check --deploy --fail-level WARNING
-$PY manage.py migrate --noinput
+DATABASE_URL=${MIGRATE_DATABASE_URL:-$DATABASE_URL} $PY manage.py migrate --noinput
 $PY manage.py seed_holidays
 $PY manage.py collectstatic --noinput -v0
 # Sync workers (one request at a time each, 2 x cores + 1 of them): each request goes to a worker

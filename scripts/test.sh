@@ -21,6 +21,13 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   fi
 fi
 
+# CI: every dependency pinned, newer patch releases reported, known vulnerabilities fail the run
+# (scripts/dependencies.py; docs/security.md "Dependencies").
+if $ci; then
+  echo "==> dependencies"
+  .venv/bin/python scripts/dependencies.py
+fi
+
 # No `|| ...` after a pytest run: any non-zero exit, 5 (no tests ran) included, ends the script.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
 
@@ -35,6 +42,8 @@ if [ -z "${CASEWORK_TEST_DATABASE_URL:-}" ]; then
     exit 0
   fi
   bash scripts/postgres.sh
+  # The role the tests take to check what the application's database role may do (tests/audit).
+  bash scripts/db-roles.sh test-role
 fi
 
 echo "==> pytest on PostgreSQL ($(sed -E 's#^([a-z]+://[^:/@]+):[^@]*@#\1:***@#' <<<"$pg_url"))"

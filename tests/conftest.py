@@ -15,6 +15,7 @@ and admin_user (administrator of county_bureau), mediator_a (mediator of town_a_
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,49 @@ def _fast_password_hasher():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _files_outside_the_worktree(tmp_path_factory):
+    """Attachments go to a directory of the test session, not to the worktree's var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _checkpoints_per_test(tmp_path_factory):
+    """Each test its own checkpoint directory: the daily job compares with the newest checkpoint there,
+    and another test's chains are not this one's. Made only when something writes to it."""
+    from django.conf import settings
+
+    before = settings.CASEWORK_CHECKPOINT_DIR
+    settings.CASEWORK_CHECKPOINT_DIR = tmp_path_factory.getbasetemp() / "checkpoints" / uuid.uuid4().hex
+    yield settings.CASEWORK_CHECKPOINT_DIR
+    settings.CASEWORK_CHECKPOINT_DIR = before
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_truncate_trigger():
+    """PostgreSQL refuses TRUNCATE of the event table (migration audit 0006), and the flush after each
+    transactional test is a TRUNCATE: switch that trigger off around it, as the table's owner may."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from casework.audit.models import Event
+
+    table = Event._meta.db_table
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if table not in tables or not statements:
+            return statements
+        toggle = f"ALTER TABLE {self.quote_name(table)} %s TRIGGER audit_event_no_truncate;"
+        return [toggle % "DISABLE", *statements, toggle % "ENABLE"]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
 
 
 @dataclass

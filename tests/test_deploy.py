@@ -14,6 +14,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789abcdef",
         "DJANGO_ALLOWED_HOSTS": "casework.example.gov.cn",
+        "CASEWORK_CHAIN_KEY": "k2026:a-long-random-event-chain-key-0123456789abcdef",  # docs/security.md
         "CASEWORK_VAR_DIR": str(tmp_path),
     }
     done = subprocess.run(

@@ -28,8 +28,17 @@ class IdempotencyMismatch(CaseworkError):
 def _body(request) -> bytes:
     try:
         return request.body
-    except RawPostDataException:  # a multipart form already streamed: its fields stand for it
-        return urlencode(sorted(request.POST.lists()), doseq=True).encode()
+    except RawPostDataException:  # a multipart form already streamed: its fields and files stand for it
+        files = sorted((field, f.name, _sha256(f)) for field, fs in request.FILES.lists() for f in fs)
+        return urlencode(sorted(request.POST.lists()) + [("__files__", repr(files))], doseq=True).encode()
+
+
+def _sha256(f) -> str:
+    digest = hashlib.sha256()
+    for chunk in f.chunks():
+        digest.update(chunk)
+    f.seek(0)
+    return digest.hexdigest()
 
 
 class _KeyTaken(Exception):

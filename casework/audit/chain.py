@@ -1,21 +1,33 @@
-"""Appending to and verifying the event chains."""
+"""Appending to, sealing and verifying the event chains.
+
+Each event carries the SHA-256 of its content and of the event before it (``hash``), and an HMAC of
+that hash under a key kept outside the database (``mac``, ``key_id``: keys.py). The hashes show an
+edit, a deletion or a reordering; the MACs show a chain rewritten with its hashes recomputed, which
+only the key's holder could make verify. History written before the key (or under a key since
+retired) is brought under the current key by a ``chain_sealed`` event, whose MAC covers everything
+before it through its hash (``seal_chains``, and migration audit 0007 for the chains already there).
+A truncated or shortened chain verifies on its own: checkpoint.py keeps what the chains held.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
 from casework.rows import Row, insert_rows
 
-from .models import Event, EventChain
+from .keys import ChainKey, key_by_id, signing_key
+from .models import ActorKind, Event, EventChain
 
 GENESIS = "0" * 64
+SEALED = "chain_sealed"  # the verb of the event that brings a chain's history under the current key
 
 
 def _canonical_at(at: dt.datetime) -> str:
@@ -36,6 +48,11 @@ def event_hash(
         body["dispute"] = dispute_id
     raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def event_mac(key: ChainKey, digest: str) -> str:
+    """The MAC of an event's hash (which covers its jurisdiction, seq, content and the hash before it)."""
+    return key.mac("event", digest)
 
 
 def event_append(
@@ -65,10 +82,11 @@ def event_append(
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
         prev_hash=prev, dispute_id=dispute_id,
     )
+    key = signing_key()  # the MAC is a column of the same row: no statement more
     event = Event(
         jurisdiction_id=jurisdiction_id, seq=seq, case_id=case_id, dispute_id=dispute_id, verb=verb, actor_id=actor_id,
         actor_kind=actor_kind, at=at, effective_on=effective_on, before=before, after=after, data=data,
-        prev_hash=prev, hash=digest,
+        prev_hash=prev, hash=digest, mac=event_mac(key, digest), key_id=key.id,
     )
     qn = connection.ops.quote_name
     advance = (f"UPDATE {qn(EventChain._meta.db_table)} SET {qn('length')} = %s, {qn('head_hash')} = %s "
@@ -109,24 +127,77 @@ def _default(o):
     return str(o)
 
 
+# -- sealing: history from before the key, or under a retired key, brought under the current key --
+
+
+def seal_fields(*, jurisdiction_id: int, length: int, head_hash: str, key: ChainKey, reason: str,
+                at: dt.datetime | None = None) -> dict:
+    """The columns of the ``chain_sealed`` event that follows a chain's newest event: its hash links to
+    that event, so its MAC covers the whole history before it. Plain values, for the migration that
+    seals the chains already there (its historical models) as much as for ``chain_seal``."""
+    at = at or timezone.now()
+    seq, prev = length + 1, head_hash or GENESIS
+    on = timezone.localdate(at)
+    data = {"sealed_seq": length, "reason": reason}
+    digest = event_hash(jurisdiction_id=jurisdiction_id, seq=seq, case_id=None, verb=SEALED, actor_id=None,
+                        actor_kind=ActorKind.SYSTEM, at=at, effective_on=on, before={}, after={}, data=data,
+                        prev_hash=prev)
+    return dict(jurisdiction_id=jurisdiction_id, seq=seq, case_id=None, dispute_id=None, verb=SEALED, actor_id=None,
+                actor_kind=ActorKind.SYSTEM, at=at, effective_on=on, before={}, after={}, data=data, prev_hash=prev,
+                hash=digest, mac=event_mac(key, digest), key_id=key.id)
+
+
+def chain_seal(jurisdiction_id: int, *, reason: str) -> Event | None:
+    """Seal one chain under the signing key, unless its newest event is already MACed under it.
+
+    One transaction: the head row locked, the event appended, the head moved, as ``event_append`` does.
+    """
+    key = signing_key()
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        head = _lock_head(connection, jurisdiction_id)
+        if head is None or not head[0]:
+            return None
+        newest = Event.objects.filter(jurisdiction_id=jurisdiction_id, seq=head[0]).values_list("key_id", "mac").first()
+        if newest is not None and newest[0] == key.id and newest[1]:
+            return None
+        event = Event(**seal_fields(jurisdiction_id=jurisdiction_id, length=head[0], head_hash=head[1], key=key,
+                                    reason=reason))
+        event.save(force_insert=True)
+        EventChain.objects.filter(jurisdiction_id=jurisdiction_id).update(length=event.seq, head_hash=event.hash)
+        return event
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+class FaultKind:
+    BROKEN = "broken"  # edited, deleted, inserted, reordered, rewritten: never sealed over
+    UNKEYED = "unkeyed"  # history from before the key: seal_chains brings it under the key
+    UNKNOWN_KEY = "unknown_key"  # MACed under a key no longer configured: seal under the new key first
+
+
 @dataclass(frozen=True)
 class ChainFault:
     jurisdiction_id: int
     event_id: int | None
     seq: int | None
     problem: str
+    kind: str = FaultKind.BROKEN
 
     def __str__(self) -> str:
         where = f"event #{self.event_id} (jurisdiction {self.jurisdiction_id}, seq {self.seq})" if self.event_id else f"chain of jurisdiction {self.jurisdiction_id}"
         return f"{where}: {self.problem}"
 
 
-def verify_chains(progress=None) -> Iterator[ChainFault]:
-    """Yield the first fault of each broken chain. ``progress(n)`` is called per event read."""
+def verify_chains(progress=None, *, also: Iterable[int] = ()) -> Iterator[ChainFault]:
+    """Yield the first fault of each broken chain. ``progress(n)`` is called per event read.
+
+    ``also``: jurisdictions to look at even when they have neither events nor a head (a checkpoint's).
+    """
     chains = {c.pk: c for c in EventChain.objects.all()}
-    seen: set[int] = set()
-    for jid in sorted(set(chains) | set(Event.objects.values_list("jurisdiction_id", flat=True).distinct())):
-        seen.add(jid)
+    jids = set(chains) | set(Event.objects.values_list("jurisdiction_id", flat=True).distinct()) | set(also)
+    for jid in sorted(jids):
         fault = _verify_one(jid, chains.get(jid), progress)
         if fault:
             yield fault
@@ -135,6 +206,8 @@ def verify_chains(progress=None) -> Iterator[ChainFault]:
 def _verify_one(jid: int, chain: EventChain | None, progress) -> ChainFault | None:
     prev, expected_seq = GENESIS, 1
     last = None
+    keyed = False  # an event with a MAC was seen: every later one must have one
+    unknown_key: ChainFault | None = None  # waits for a later seal under a known key to cover it
     rows = Event.objects.filter(jurisdiction_id=jid).order_by("seq").iterator(chunk_size=2000)
     for e in rows:
         if progress:
@@ -150,12 +223,33 @@ def _verify_one(jid: int, chain: EventChain | None, progress) -> ChainFault | No
         )
         if digest != e.hash:
             return ChainFault(jid, e.pk, e.seq, "content does not match its hash (edited)")
+        if e.mac:
+            key = key_by_id(e.key_id)
+            if key is None:
+                unknown_key = unknown_key or ChainFault(
+                    jid, e.pk, e.seq, f"MACed under key '{e.key_id}', which CASEWORK_CHAIN_KEY no longer holds "
+                    "(seal the chains under the new key before retiring the old one)", FaultKind.UNKNOWN_KEY)
+            elif not hmac.compare_digest(event_mac(key, e.hash), e.mac):
+                return ChainFault(jid, e.pk, e.seq, "MAC does not match: rewritten, its hashes recomputed without the key")
+            elif e.verb == SEALED:
+                unknown_key = None  # the seal's MAC covers every hash before it
+            keyed = True
+        elif keyed:
+            return ChainFault(jid, e.pk, e.seq, "has no MAC although the chain was keyed before it: "
+                              "written or rewritten without the key")
         prev, expected_seq, last = e.hash, expected_seq + 1, e
+    if unknown_key is not None:
+        return unknown_key
     if chain is None:
-        return ChainFault(jid, last.pk if last else None, last.seq if last else None, "events exist without a chain head")
+        if last is None:
+            return None
+        return ChainFault(jid, last.pk, last.seq, "events exist without a chain head")
     if chain.length != expected_seq - 1 or (chain.head_hash or GENESIS) != prev:
         return ChainFault(
             jid, last.pk if last else None, last.seq if last else None,
             f"chain head records {chain.length} events but {expected_seq - 1} were found (events deleted at the end)",
         )
+    if last is not None and not last.mac:
+        return ChainFault(jid, last.pk, last.seq, "the chain is not under the key: its newest event has no MAC "
+                          "(manage.py seal_chains)", FaultKind.UNKEYED)
     return None

@@ -2,7 +2,9 @@
 
 Events form one chain per jurisdiction (the case's shard key): each carries the
 hash of the one before it in its chain, and ``EventChain`` holds the head, so
-editing, deleting, inserting or reordering any row breaks verification.
+editing, deleting, inserting or reordering any row breaks verification. Each
+event's hash is also MACed under a key outside the database (``keys.py``), so
+a chain rewritten with its hashes recomputed does not verify either.
 Personal data is never written into an event; events refer to ``Person`` rows
 by id, so that a closed case can be anonymised without breaking the chain.
 """
@@ -49,6 +51,10 @@ class Event(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of ``hash`` under the chain key ``key_id`` (CASEWORK_CHAIN_KEY); empty on history
+    # written before the key, which a later ``chain_sealed`` event covers.
+    mac = models.CharField(max_length=64, blank=True, default="")
+    key_id = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "seq"], name="event_chain_seq")]

@@ -11,7 +11,9 @@ case number. Deliberate limits, because a 信访 complaint is not a pothole:
   them is registered and only the written notice lapses (Art 22 ¶1, 23 ¶2); a
   location given as lat/long is kept with the facts. The access code for
   following the case is given once, in service_notice. A text over its limit
-  (casework/limits.py) is refused with the limit named, never cut short.
+  (casework/limits.py) is refused with the limit named, never cut short. Files
+  sent with it (multipart, e.g. as ``media``) are attachments, checked as every
+  upload is (cases/uploads.py); a ``media_url`` is not fetched.
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ def _post_request(request, fmt):
             user, unit_id=unit.pk, channel=OPEN311_CHANNEL, category=code,
             complainants=[A.PersonData(name=name, address=address, phone=p.get("phone", ""))],
             request=description, facts_reasons=facts,
+            attachments=[f for _, files in request.FILES.lists() for f in files],
         )
         return 201, [{
             "service_request_id": r.case.number,

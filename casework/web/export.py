@@ -1,5 +1,6 @@
 """Export of the filtered case list as CSV, streamed row by row so that a large
-export starts at once and the browser's download bar shows its progress."""
+export starts at once and the browser's download bar shows its progress. Every
+cell goes through ``spreadsheet_cell``: text that would run as a formula stays text."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from casework.cases.access import withheld_case_ids
 from casework.cases.models import Channel
 from casework.cases.selectors import cases_search
 from casework.rules.lifecycle import OUTCOME_LABELS, SATISFACTION_LABELS, STATE_LABELS
+from casework.spreadsheet import spreadsheet_cell
 
 from .views import FilterForm, filters_from
 
@@ -37,6 +39,10 @@ def export_csv(request):
     form = FilterForm(request.GET or None)
     qs = cases_search(request.user, filters_from(form)).select_related("current_unit")
     writer = csv.writer(_Echo())
+
+    def line(cells) -> str:
+        return writer.writerow([spreadsheet_cell(c) for c in cells])
+
     # The rows are made while the response streams, after the view has returned (and, under
     # ASGI, maybe in another thread): everything is translated here, in the request's language.
     header = [_(h) for h in HEADER]
@@ -47,7 +53,7 @@ def export_csv(request):
         return labels.get(value, value)
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)  # the BOM lets Excel read the UTF-8 as such
+        yield "\ufeff" + line(header)  # the BOM lets Excel read the UTF-8 as such
         last = None
         while True:
             # keyset pages keep memory flat however many cases there are
@@ -56,7 +62,7 @@ def export_csv(request):
                 return
             withheld = withheld_case_ids(request.user, [c.pk for c in page])
             for c in page:
-                yield writer.writerow([
+                yield line([
                     c.number, withheld_title if c.pk in withheld else c.title, label(c.state_label),
                     label(c.get_outcome_display()), label(c.get_channel_display()), c.category, c.received_on.isoformat(),
                     c.current_unit.name, c.due_on.isoformat() if c.due_on else "", c.due_rule,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import insight, export, intake, views
+from . import attachments, insight, export, intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/act/<str:action>/", views.case_act, name="case_act"),
     path("cases/<int:case_id>/recuse/", views.case_recuse, name="case_recuse"),
     path("cases/<int:case_id>/documents/<str:kind>.pdf", views.case_document, name="case_document"),
+    path("cases/<int:case_id>/attachments/<int:attachment_id>/", attachments.case_attachment, name="case_attachment"),
     path("cases/<int:case_id>/supervise/", views.case_supervise, name="case_supervise"),
     path("supervision/", views.supervision, name="supervision"),
     path("hot/", insight.hot, name="hot_issues"),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Iterable, Sequence
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
@@ -22,8 +20,9 @@ from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRef
 from ..access import StaffScope, case_get, disclosure, scope_of
 from ..actors import ActorKind, as_actor
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..uploads import attachment_store, attachments_accept
 from ..models import (
-    Attachment, Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
+    Case, CaseNumberCounter, CaseParty, CaseUnitRelation, Channel, PartyRole, Person, Recusal,
 )
 from ..targets import forward_refusal, respondent_ids
 from .clocks import case_refresh_clocks
@@ -93,9 +92,7 @@ def case_register(
         raise InvalidInput("人数不能少于登记的信访人（代表人）人数", "group_size")
     is_group = len(people) > 1 or (group_size or 1) > 1  # after the check: a malformed group_size is a 400
     notice_owed = written_notice_owed((p.name, p.address) for p in people)
-    files = list(attachments)
-    for f in files:
-        _check_attachment(f)
+    files = attachments_accept(attachments)  # typed by content, limits, virus scan: before anything is written
     respondent_units = [active_unit(u, "respondent_unit_ids") for u in respondent_unit_ids]
     try:
         respondent_officials = [int(u) for u in respondent_official_ids]
@@ -162,7 +159,7 @@ def case_register(
         data = {"number": number, "channel": channel, "received_on": on}
         if not notice_owed:
             data["written_notice"] = False  # Art 23 ¶2: no clear name or address to write to
-        stored = [_store_attachment(case, f) for f in files]
+        stored = [attachment_store(case, f).pk for f in files]
         data.update({"parties": [p.pk for p in persons], "respondent_units": [u.pk for u in respondent_units],
                      "attachments": stored})
         event_append(
@@ -195,29 +192,6 @@ def _people(complainants: Sequence[PersonData], channel: str) -> list[PersonData
             )
         )
     return cleaned
-
-
-def _check_attachment(f: UploadedFile, field: str = "attachments") -> None:
-    suffix = PurePath(f.name or "").suffix.lower()
-    allowed = settings.CASEWORK_ATTACHMENT_TYPES
-    if suffix not in allowed:
-        raise InvalidInput(f"附件 {f.name} 的类型不支持，可上传：{'、'.join(sorted(allowed))}", field)
-    if f.size > settings.CASEWORK_ATTACHMENT_MAX_BYTES:
-        mb = settings.CASEWORK_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise InvalidInput(f"附件 {f.name} 超过 {mb} MB", field)
-    if f.size == 0:
-        raise InvalidInput(f"附件 {f.name} 是空文件", field)
-
-
-def _store_attachment(case: Case, f: UploadedFile) -> int:
-    suffix = PurePath(f.name).suffix.lower()
-    a = Attachment(
-        case=case, jurisdiction_id=case.jurisdiction_id, original_name=f.name[:200],
-        content_type=settings.CASEWORK_ATTACHMENT_TYPES[suffix], size=f.size,
-    )
-    a.file.save(f"{new_access_code()}{suffix}", f, save=False)
-    a.save()
-    return a.pk
 
 
 def _unit(unit_id, scope: StaffScope | None):
@@ -335,11 +309,10 @@ def case_record_withdrawal(
     """
     with acting_on(who, case_id) as (actor, case):
         statement = text(reason, limits.WITHDRAWAL_STATEMENT, "reason", required=False)
-        if letter is not None:
-            _check_attachment(letter, "letter")
+        accepted = attachments_accept([letter], field="letter") if letter is not None else []
         params = {"reason": reason, "letter": letter is not None}
         transition_check(actor, case, "record_withdrawal", on=on, params=params)  # nothing written if refused
-        stored = _store_attachment(case, letter)
+        stored = attachment_store(case, accepted[0]).pk
         case_transition(actor, case, "record_withdrawal", on=on, params=params,
                         data={"reason": statement, "letter": stored})
         return case
