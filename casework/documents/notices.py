@@ -4,7 +4,9 @@ Each notice takes a small frozen dataclass (no Django models), so the module can
 be tested alone and reused by the staff workspace, the portal and batch jobs;
 ``from_case.py`` builds the dataclasses from a case and its events. The wording
 is what a county office prints; the articles are those of the 信访工作条例 (2022)
-and the 人民调解法 (see shared/law/RULES.md):
+and the 人民调解法 (see shared/law/RULES.md). A letter to one person says 您 throughout,
+to a group 你们; statutory periods come from ``casework.rules.clocks`` and are written as
+their law writes them (the 条例 「30日」, the 人民调解法 「三十日」); 一式三份 in Chinese numerals:
 
 =====================  ===========================================  =================
 function               document                                      rules
@@ -16,6 +18,7 @@ extension_notice       信访事项延期办理告知书                        
 handling_opinion       信访事项处理意见书                               Art 32, 35
 review_opinion         信访事项复查意见书                               Art 35, 36 ¶1
 rereview_opinion       信访事项复核意见书                               Art 36
+review_request_receipt 信访事项复查（复核）申请回执                       Art 35, 36 ¶1
 supervision_notice     信访事项督办通知                                 (督查督办)
 mediation_agreement    人民调解协议书                                   人民调解法 Art 29, 31, 33
 =====================  ===========================================  =================
@@ -27,27 +30,43 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
+from casework.rules.clocks import MAX_EXTENSION_DAYS, RULES
+
 from .layout import (
-    H1, H2, Block, Document, P, Signatory, chinese_date, document_number, paragraphs, render_pdf,
+    H1, H2, Block, Document, P, Signatory, chinese_date, cn_numeral, document_number, paragraphs, render_pdf,
 )
 
 __all__ = [
     "ExtensionNotice", "ForwardingNotice", "HandlingOpinion", "MediationAgreement", "MediationParty", "NoticeError",
-    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "SupervisionNotice",
+    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "ReviewRequestReceipt", "SupervisionNotice",
     "OUTCOME_PHRASES", "ROUTES", "build_document", "document_number", "extension_notice", "forwarding_notice",
     "handling_opinion", "mediation_agreement", "receipt_notice", "redirect_notice", "render_notice",
-    "rereview_opinion", "review_opinion", "supervision_notice",
+    "rereview_opinion", "review_opinion", "review_request_receipt", "supervision_notice", "DECISION_PHRASES",
 ]
 
 REGULATION = "《信访工作条例》"
 MEDIATION_LAW = "《中华人民共和国人民调解法》"
 
-# Art 32: 支持 / 部分支持 / 不支持 (keys as casework.rules.lifecycle.Outcome)
+# Art 32: 予以支持 / 解释说明 / 不予支持 (keys as casework.rules.lifecycle.Outcome)
 OUTCOME_PHRASES = {
     "supported": "予以支持",
-    "partly": "部分予以支持",
+    "explained": "予以解释说明",
     "not_supported": "不予支持",
 }
+# A 处理意见书 issued with 「部分支持」 before the three of Art 32 were enforced is reprinted as it was
+# issued (docs/decisions/0001-art-32-outcomes.md); no new notice uses it.
+LEGACY_OUTCOME_PHRASES = {"partly": "部分予以支持"}
+
+# Art 35, 36 (keys as casework.rules.lifecycle.ReviewDecision): what the body does to the opinion before it
+DECISION_PHRASES = {"uphold": "维持", "revoke": "撤销", "change": "变更", "redo": "责令重新处理"}
+
+HANDLING_DAYS = RULES["handling"].days  # Art 34
+NOTICE_DAYS = RULES["receipt_notice"].days  # Art 22, 23
+REVIEW_REQUEST_DAYS = RULES["review_request"].days  # Art 35
+REVIEW_DECISION_DAYS = RULES["review_decision"].days  # Art 35
+REREVIEW_REQUEST_DAYS = RULES["rereview_request"].days  # Art 36 ¶1
+REREVIEW_DECISION_DAYS = RULES["rereview_decision"].days  # Art 36 ¶1
+CONFIRMATION_DAYS = RULES["judicial_confirmation"].days  # 人民调解法 Art 33
 
 # Art 31(1)-(4) (keys as casework.rules.lifecycle.Route): (item, the procedure, in words)
 ROUTES = {
@@ -79,9 +98,16 @@ def _sentence(text: str) -> str:
 
 def _outcome(outcome: str) -> str:
     try:
-        return OUTCOME_PHRASES[outcome]
+        return OUTCOME_PHRASES.get(outcome) or LEGACY_OUTCOME_PHRASES[outcome]
     except KeyError:
         raise NoticeError(f"未知的处理结果：{outcome!r}（应为 {'、'.join(OUTCOME_PHRASES)}）") from None
+
+
+def _decision(decision: str) -> str:
+    try:
+        return DECISION_PHRASES[decision]
+    except KeyError:
+        raise NoticeError(f"未知的复查（复核）结论：{decision!r}（应为 {'、'.join(DECISION_PHRASES)}）") from None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +119,7 @@ class Notice:
     number: str = ""  # 发文字号, see document_number()
     contact: str = ""  # 附注: 联系人、联系电话
     attachments: Sequence[str] = ()
+    letterhead: bool = False  # the issuer's name in red above a red rule (红色版头)
 
     def _doc(self, title: Sequence[str], blocks: Sequence[Block], addressee: str = "", *, case_number: str = "",
              **kw) -> Document:
@@ -101,19 +128,20 @@ class Notice:
         return Document(
             title=title, date=_need(self.date, "成文日期"), signature=_need(self.issuer, "发文机关"),
             number=self.number, addressee=addressee, blocks=blocks, attachments=tuple(self.attachments),
-            note=note, meta_subject=kw.pop("subject", ""), **kw,
+            note=note, meta_subject=kw.pop("subject", ""), letterhead=self.issuer if self.letterhead else "", **kw,
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class ToComplainant(Notice):
-    addressee: str  # 信访人姓名（名称）; a group: "张三、李四等12人"
+    addressee: str = ""  # 信访人姓名（名称）; a group: "张三、李四等12人" (filled from the case when printed)
     group: bool = False  # 集体访: "你们"
     case_number: str = ""
 
     @property
     def you(self) -> str:
-        return "你们" if self.group else "你"
+        """A letter to one person says 您 throughout; to a group, 你们."""
+        return "你们" if self.group else "您"
 
     def _case_doc(self, kind: str, blocks: Sequence[Block]) -> Document:
         """Title 发文机关 + 文种; the case number in the 附注."""
@@ -135,7 +163,7 @@ class ReceiptNotice(ToComplainant):
     registered_on: dt.date | None = None  # default: the day received
     accepted_on: dt.date | None = None
     handling_unit: str = ""  # where it goes: the unit that will handle it
-    handling_days: int = 60  # Art 34
+    handling_days: int = HANDLING_DAYS  # Art 34
     query: str = ""  # where to look progress up (Art 18 ¶1, 21 ¶2)
 
 
@@ -153,7 +181,8 @@ def _receipt(n: ReceiptNotice) -> Document:
             blocks.append(P(f"该事项由{n.handling_unit}具体承办。"))
         blocks.append(P(
             f"依照{REGULATION}第三十四条的规定，该事项应当自受理之日起{n.handling_days}日内办结；"
-            f"情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知{you}延期理由。"
+            f"情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过{MAX_EXTENSION_DAYS}日，"
+            f"并告知{you}延期理由。"
             f"办结后，本机关将出具信访处理意见书。"
         ))
     else:
@@ -162,14 +191,14 @@ def _receipt(n: ReceiptNotice) -> Document:
         blocks.append(P(f"{you}于{received}{how}提出的“{matter}”信访事项，本机关已于{registered}予以登记。"))
         if here:
             blocks.append(P(
-                f"依照{REGULATION}第二十二条、第二十三条的规定，本机关将自收到该事项之日起15日内"
+                f"依照{REGULATION}第二十二条、第二十三条的规定，本机关将自收到该事项之日起{NOTICE_DAYS}日内"
                 f"书面告知{you}处理途径和程序。"
             ))
         else:
             blocks.append(P(
                 f"依照{REGULATION}第二十二条的规定，按照属地管理、分级负责，谁主管、谁负责的原则，"
                 f"该事项将转送{n.handling_unit}办理。{n.handling_unit}将依照第二十三条第三款的规定，"
-                f"自收到该事项之日起15日内书面告知{you}接收情况以及处理途径和程序。"
+                f"自收到该事项之日起{NOTICE_DAYS}日内书面告知{you}接收情况以及处理途径和程序。"
             ))
     if n.case_number:
         blocks.append(P(f"事项编号：{n.case_number}"))
@@ -210,7 +239,7 @@ def _forwarding(n: ForwardingNotice) -> Document:
             f"将该事项转送{to}办理。"
         ),
         P(
-            f"依照{REGULATION}第二十三条第三款的规定，{to}将自收到该事项之日起15日内书面告知{you}接收情况"
+            f"依照{REGULATION}第二十三条第三款的规定，{to}将自收到该事项之日起{NOTICE_DAYS}日内书面告知{you}接收情况"
             f"以及处理途径和程序。"
             + (f"{to}的联系方式：{_sentence(n.to_unit_contact)}。" if n.to_unit_contact else "")
         ),
@@ -281,13 +310,15 @@ class ExtensionNotice(ToComplainant):
 
 def _extension(n: ExtensionNotice) -> Document:
     you = n.you
-    if isinstance(n.extension_days, bool) or not isinstance(n.extension_days, int) or not 1 <= n.extension_days <= 30:
-        raise NoticeError(f"延长期限应为1至30日（第三十四条），不是{n.extension_days!r}")
+    days = n.extension_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise NoticeError(f"延长期限应为1至{MAX_EXTENSION_DAYS}日（第三十四条），不是{days!r}")
     blocks = [
         P(
             f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
             f"，本机关已于{_d(_need(n.accepted_on, '受理日期'))}受理。依照{REGULATION}"
-            f"第三十四条的规定，该事项应当自受理之日起60日内办结，即于{_d(_need(n.original_due, '原办理期限'))}前办结。"
+            f"第三十四条的规定，该事项应当自受理之日起{HANDLING_DAYS}日内办结，"
+            f"即于{_d(_need(n.original_due, '原办理期限'))}前办结。"
         ),
         P(f"因该事项情况复杂，不能在规定期限内办结，经本机关负责人批准，办理期限延长{n.extension_days}日，"
           f"本机关将于{_d(_need(n.new_due, '延长后的期限'))}前办结并出具信访处理意见书。"),
@@ -312,11 +343,21 @@ class HandlingOpinion(ToComplainant):
     request: str  # 投诉请求
     facts_reasons: str  # 事实和理由, as the complainant stated them
     findings: str  # 经调查核实的事实
-    outcome: str  # supported / partly / not_supported
+    outcome: str = ""  # supported / explained / not_supported (Art 32)
+    outcomes: Sequence[tuple[str, str]] = ()  # or one per request: (request, outcome), at least two
     opinion: str  # 处理意见
     legal_basis: str  # 法律法规依据
     review_body: str  # the next higher body that reviews (Art 35)
     review_body_contact: str = ""
+
+
+def _outcome_blocks(n: HandlingOpinion) -> list[Block]:
+    you = n.you
+    if n.outcomes:
+        items = [(_sentence(_need(r, "请求内容")), _outcome(o)) for r, o in n.outcomes]
+        return [P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求逐项处理如下："),
+                *[P(f"{i}. 对“{r}”的请求，{o}{'。' if i == len(items) else '；'}") for i, (r, o) in enumerate(items, 1)]]
+    return [P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求{_outcome(n.outcome)}。")]
 
 
 def _handling(n: HandlingOpinion) -> Document:
@@ -333,13 +374,13 @@ def _handling(n: HandlingOpinion) -> Document:
         H2("经调查核实的事实"),
         *paragraphs(_need(n.findings, "调查核实的事实")),
         H1("处理意见"),
-        P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
+        *_outcome_blocks(n),
         *paragraphs(_need(n.opinion, "处理意见")),
         H1("法律法规依据"),
         *paragraphs(_need(n.legal_basis, "法律法规依据")),
         P(
-            f"如{you}对本处理意见不服，可以自收到本意见书之日起30日内，向{_need(n.review_body, '复查机关')}"
-            f"请求复查（{REGULATION}第三十五条）。"
+            f"如{you}对本处理意见不服，可以自收到本意见书之日起{REVIEW_REQUEST_DAYS}日内，"
+            f"向{_need(n.review_body, '复查机关')}请求复查（{REGULATION}第三十五条）。"
             + (f"{n.review_body}的联系方式：{_sentence(n.review_body_contact)}。" if n.review_body_contact else "")
         ),
     ]
@@ -351,7 +392,42 @@ def handling_opinion(notice: HandlingOpinion) -> bytes:
     return render_pdf(_handling(notice))
 
 
-# --- 复查意见书 (Art 35, 36 ¶1) ----------------------------------------------------------------------
+# --- 复查意见书 (Art 35, 36 ¶1), 复核意见书 (Art 36) ---------------------------------------------------
+
+
+def _original(issuer: str, date: dt.date | None, number: str, kind: str) -> str:
+    when = f"于{_d(date)}" if date else ""
+    num = f"（{number}）" if number else ""
+    return f"{issuer}{when}作出的《{kind}》{num}"
+
+
+def _decided(decision: str, before: str, opinion_word: str, redo_unit: str) -> str:
+    """经复查，本机关决定：维持东县住建局于……作出的处理意见 / 责令东县住建局重新处理."""
+    word = _decision(decision)
+    if decision == "redo":
+        return f"撤销{before}作出的{opinion_word}，责令{_need(redo_unit, '重新处理的单位')}重新处理"
+    return f"{word}{before}作出的{opinion_word}"
+
+
+def _decision_blocks(n, stage: str, before: str, opinion_word: str) -> list[Block]:
+    """The decision part common to 复查 and 复核 opinions: request, findings, decision, legal basis."""
+    you = n.you
+    blocks: list[Block] = [H1(f"{stage}请求"), *paragraphs(_need(n.request, f"{stage}请求"))]
+    if (n.findings or "").strip():  # older review records hold none
+        blocks += [H1(f"{stage}认定的事实和理由"), *paragraphs(n.findings)]
+    blocks += [
+        H1(f"{stage}意见"),
+        P(f"经{stage}，本机关决定：{_decided(n.decision, before, opinion_word, n.redo_unit)}。"),
+        *paragraphs(_need(n.opinion, f"{stage}意见")),
+        H1("法律法规依据"),
+        *paragraphs(_need(n.legal_basis, "法律法规依据")),
+    ]
+    if n.decision == "redo":
+        blocks.append(P(
+            f"{n.redo_unit}将重新办理该事项，并向{you}出具信访处理意见书。{you}对新的处理意见不服的，"
+            f"可以依照{REGULATION}第三十五条的规定请求复查。"
+        ))
+    return blocks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,50 +437,36 @@ class ReviewOpinion(ToComplainant):
     original_number: str = ""
     requested_on: dt.date  # the review request
     request: str  # 复查请求 and its reasons
-    findings: str  # 复查查明的事实
-    outcome: str
+    findings: str = ""  # 复查认定的事实和理由
+    decision: str  # uphold / revoke / change / redo (Art 35)
     opinion: str
     legal_basis: str
-    rereview_body: str  # the body that re-reviews (Art 36)
+    rereview_body: str = ""  # the body that re-reviews (Art 36); not needed when the matter is redone
     rereview_body_contact: str = ""
-
-
-def _original(issuer: str, date: dt.date | None, number: str, kind: str) -> str:
-    when = f"于{_d(date)}" if date else ""
-    num = f"（{number}）" if number else ""
-    return f"{issuer}{when}作出的《{kind}》{num}"
+    redo_unit: str = ""  # 责令重新处理: the unit that handles the matter again
 
 
 def _review(n: ReviewOpinion) -> Document:
     you = n.you
-    original = _original(_need(n.original_issuer, "原处理机关"), n.original_date, n.original_number, "信访事项处理意见书")
+    issuer = _need(n.original_issuer, "原处理机关")
+    original = _original(issuer, n.original_date, n.original_number, "信访事项处理意见书")
     blocks = [
         P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复查请求日期'))}向本机关请求复查。"
           f"本机关依照{REGULATION}第三十五条的规定进行了复查，现将复查意见告知如下："),
-        H1("复查请求"),
-        *paragraphs(_need(n.request, "复查请求")),
-        H1("复查认定的事实和理由"),
-        *paragraphs(_need(n.findings, "复查认定的事实")),
-        H1("复查意见"),
-        P(f"经复查，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
-        *paragraphs(_need(n.opinion, "复查意见")),
-        H1("法律法规依据"),
-        *paragraphs(_need(n.legal_basis, "法律法规依据")),
-        P(
-            f"如{you}对本复查意见不服，可以自收到本复查意见书之日起30日内，向{_need(n.rereview_body, '复核机关')}"
-            f"请求复核（{REGULATION}第三十六条第一款）。"
-            + (f"{n.rereview_body}的联系方式：{_sentence(n.rereview_body_contact)}。" if n.rereview_body_contact else "")
-        ),
+        *_decision_blocks(n, "复查", issuer + (f"于{_d(n.original_date)}" if n.original_date else ""), "处理意见"),
     ]
+    if n.decision != "redo":
+        blocks.append(P(
+            f"如{you}对本复查意见不服，可以自收到本复查意见书之日起{REREVIEW_REQUEST_DAYS}日内，"
+            f"向{_need(n.rereview_body, '复核机关')}请求复核（{REGULATION}第三十六条第一款）。"
+            + (f"{n.rereview_body}的联系方式：{_sentence(n.rereview_body_contact)}。" if n.rereview_body_contact else "")
+        ))
     return n._case_doc("信访事项复查意见书", blocks)
 
 
 def review_opinion(notice: ReviewOpinion) -> bytes:
-    """复查意见书 (Art 35), with the right to re-review within 30 days (Art 36 ¶1)."""
+    """复查意见书 (Art 35): 维持、撤销、变更 or 责令重新处理, with the right to re-review (Art 36 ¶1)."""
     return render_pdf(_review(notice))
-
-
-# --- 复核意见书 (Art 36) -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -414,40 +476,75 @@ class RereviewOpinion(ToComplainant):
     review_number: str = ""
     requested_on: dt.date
     request: str
-    findings: str
-    outcome: str
+    findings: str = ""
+    decision: str  # uphold / revoke / change / redo (Art 36)
     opinion: str
     legal_basis: str
     hearing_on: dt.date | None = None  # a hearing was held (Art 36 ¶2)
+    redo_unit: str = ""
 
 
 def _rereview(n: RereviewOpinion) -> Document:
     you = n.you
-    original = _original(_need(n.review_issuer, "复查机关"), n.review_date, n.review_number, "信访事项复查意见书")
+    issuer = _need(n.review_issuer, "复查机关")
+    original = _original(issuer, n.review_date, n.review_number, "信访事项复查意见书")
     hearing = f"本机关于{_d(n.hearing_on)}举行了听证。" if n.hearing_on else ""
     blocks = [
         P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复核请求日期'))}向本机关请求复核。"
           f"本机关依照{REGULATION}第三十六条的规定进行了复核。{hearing}现将复核意见告知如下："),
-        H1("复核请求"),
-        *paragraphs(_need(n.request, "复核请求")),
-        H1("复核认定的事实和理由"),
-        *paragraphs(_need(n.findings, "复核认定的事实")),
-        H1("复核意见"),
-        P(f"经复核，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
-        *paragraphs(_need(n.opinion, "复核意见")),
-        H1("法律法规依据"),
-        *paragraphs(_need(n.legal_basis, "法律法规依据")),
-        P(
+        *_decision_blocks(n, "复核", issuer + (f"于{_d(n.review_date)}" if n.review_date else ""), "复查意见"),
+    ]
+    if n.decision != "redo":
+        blocks.append(P(
             f"本复核意见为该信访事项的终结意见。依照{REGULATION}第三十六条第三款的规定，{you}对本复核意见不服，"
             f"仍然以同一事实和理由提出投诉请求的，信访部门和其他机关、单位不再受理。"
-        ),
-    ]
+        ))
     return n._case_doc("信访事项复核意见书", blocks)
 
 
 def rereview_opinion(notice: RereviewOpinion) -> bytes:
     """复核意见书 (Art 36): final; the same facts and reasons are not accepted again (Art 36 ¶3)."""
     return render_pdf(_rereview(notice))
+
+
+# --- 复查（复核）申请回执 (Art 35, 36 ¶1) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewRequestReceipt(ToComplainant):
+    """The review body confirms a 复查 or 复核 request and when its written answer is due."""
+
+    stage: str  # "review" or "rereview"
+    requested_on: dt.date  # the day the body received the request
+    challenged: str  # what is challenged: 东县住建局于2026年11月30日作出的《信访事项处理意见书》（……）
+    request: str = ""  # the request in a few words
+
+
+def _review_receipt(n: ReviewRequestReceipt) -> Document:
+    you = n.you
+    if n.stage not in ("review", "rereview"):
+        raise NoticeError(f"未知的申请类型：{n.stage!r}")
+    word, article, days = (("复查", "第三十五条", REVIEW_DECISION_DAYS) if n.stage == "review"
+                           else ("复核", "第三十六条第一款", REREVIEW_DECISION_DAYS))
+    blocks = [
+        P(f"{you}不服{_sentence(_need(n.challenged, '不服的意见'))}，请求{word}。本机关已于"
+          f"{_d(_need(n.requested_on, '收到日期'))}收到{you}的{word}请求。"),
+    ]
+    if n.request:
+        blocks.append(P(f"{word}请求：{_sentence(n.request)}。"))
+    blocks.append(P(
+        f"依照{REGULATION}{article}的规定，本机关将自收到{word}请求之日起{days}日内提出{word}意见，"
+        f"并书面答复{you}。" + ("听证所需时间不计算在内（第三十六条第二款）。" if n.stage == "rereview" else "")
+    ))
+    if n.case_number:
+        blocks.append(P(f"事项编号：{n.case_number}"))
+    blocks += [P(f"{you}可以凭事项编号和查询码查询办理进展和结果。"), P("特此告知。")]
+    return n._doc([n.issuer, f"信访事项{word}申请回执"], blocks, n.addressee, subject=n.case_number)
+
+
+def review_request_receipt(notice: ReviewRequestReceipt) -> bytes:
+    return render_pdf(_review_receipt(notice))
+
 
 
 # --- 督办通知 --------------------------------------------------------------------------------------
@@ -553,9 +650,9 @@ def _mediation(m: MediationAgreement) -> Document:
         P(f"本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
           f"经人民调解委员会调解达成的调解协议，具有法律约束力，当事人应当按照约定履行"
           f"（{MEDIATION_LAW}第二十九条、第三十一条）。"),
-        P(f"各方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认"
+        P(f"各方当事人认为有必要的，可以自本协议生效之日起{cn_numeral(CONFIRMATION_DAYS)}日内共同向人民法院申请司法确认"
           f"（{MEDIATION_LAW}第三十三条）。"),
-        P(f"本协议一式{copies}份，当事人各执一份，{m.committee}留存一份。"),
+        P(f"本协议一式{cn_numeral(copies)}份，当事人各执一份，{m.committee}留存一份。"),
     ]
     signatories = [Signatory(p.role) for p in parties]
     if len(signatories) % 2:
@@ -586,6 +683,7 @@ _BUILDERS = {
     HandlingOpinion: _handling,
     ReviewOpinion: _review,
     RereviewOpinion: _rereview,
+    ReviewRequestReceipt: _review_receipt,
     SupervisionNotice: _supervision,
     MediationAgreement: _mediation,
 }

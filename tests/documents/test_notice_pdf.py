@@ -14,7 +14,7 @@ from functools import lru_cache
 import pytest
 from PIL import Image
 
-from casework.documents.layout import FONT_ROLES, Document, P, notice_fonts, render_pdf
+from casework.documents.layout import FONT_ROLES, Document, P, installed_fonts, render_pdf
 from notice_pdf import pdftoppm_png, require_tool
 from notice_samples import samples
 
@@ -91,7 +91,7 @@ def _cmap(path: str) -> frozenset[int]:
 
 def test_configured_fonts_are_installed_and_cover_every_character(rendered):
     """No tofu: each family the setting names is installed, and the body font has a glyph for every character."""
-    fonts = notice_fonts()
+    fonts = installed_fonts()  # the families of each role that are installed, as the CSS names them
     for role in FONT_ROLES:
         _font_file(fonts[role][0])
     body = _cmap(_font_file(fonts["body"][0]))

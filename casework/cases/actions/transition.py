@@ -41,7 +41,7 @@ def case_facts(case: Case) -> CaseFacts:
         state=State(case.state),
         extension_pending_days=case.extension_pending_days,
         extension_days_granted=case.extension_days_granted,
-        replied=bool(case.outcome),
+        replied=case.replied_on is not None or bool(case.outcome),
         rated=bool(case.satisfaction),
         window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
     )
@@ -56,17 +56,22 @@ def case_transition(
     params: Mapping[str, Any] | None = None,
     changes: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
+    roles: frozenset | None = None,
 ):
-    """Check the lifecycle table, apply ``changes`` and the new state, write the event, refresh the clocks.
+    """Check the lifecycle table, apply ``changes`` and the new state, write the event, refresh the clocks,
+    and issue the notice the act calls for (``documents.issuing``: on the day of the act, numbered once).
 
     The caller holds the transaction and the row lock (``case_get(for_update=True)``).
     ``params`` feed the guards; ``changes`` are field values to set on the case;
     ``data`` is what the event records beyond the before/after of the changed fields.
+    ``roles``: the roles the actor holds for this act when they are not held on the case's current unit
+    (a review body's intake clerk registering a review request, Art 35); default ``roles_on_case``.
     """
     on = action_date(on, not_before=case.last_event_on)
     params = dict(params or {})
     try:
-        new_state = check(action, case_facts(case), roles_on_case(actor, case), params, on)
+        held = roles_on_case(actor, case) if roles is None else roles
+        new_state = check(action, case_facts(case), held, params, on)
     except TransitionRefused as refused:
         if refused.code == "forbidden":
             raise Forbidden(refused.message) from None
@@ -95,6 +100,9 @@ def case_transition(
     except CalendarError as e:
         raise InvalidInput(str(e)) from None
     case.save(update_fields=[*fields, "last_event_on", "due_on", "due_rule", "due_provisional"])
+    from casework.documents.issuing import issue_for_event
+
+    issue_for_event(case, event)
     return event
 
 
