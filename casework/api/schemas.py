@@ -53,6 +53,11 @@ class RegisterIn(In):
     received_on: dt.date | None = None
 
 
+class RequestOutcomeOut(Schema):
+    request: str
+    outcome: str
+
+
 class UnitRef(Schema):
     id: int
     name: str
@@ -71,7 +76,13 @@ class CaseOut(Schema):
     jurisdiction_id: int
     state: str
     state_label: str
-    outcome: str
+    outcome: str = Field(description="Art 32: supported / explained / not_supported; blank when the reply "
+                                     "answered several requests differently (see request_outcomes)")
+    request_outcomes: list[RequestOutcomeOut] | None = Field(
+        None, description="one outcome per request, when the reply answered them one by one (Art 32); "
+                          "withheld from the unit complained about (Art 30 ¶3)")
+    review_decision: str = Field(description="Art 35: uphold / revoke / change / redo, beside the outcome")
+    rereview_decision: str = Field(description="Art 36: uphold / revoke / change / redo")
     channel: str
     category: str
     title: str
@@ -184,8 +195,15 @@ class ExtensionApproveIn(OnIn):
     days: int | None = Field(None, ge=1, le=30)
 
 
-class ReplyIn(OnIn):
+class RequestOutcomeIn(In):
+    request: str = Field(min_length=1, max_length=2000)
     outcome: Outcome
+
+
+class ReplyIn(OnIn):
+    outcome: Outcome | None = Field(None, description="Art 32: one outcome for the matter; or give outcomes")
+    outcomes: list[RequestOutcomeIn] = Field(
+        default_factory=list, max_length=20, description="Art 32: one outcome per request (at least two requests)")
     reasons: str = Field(min_length=1, max_length=20000)
     opinion: str = Field(min_length=1, max_length=20000)
     legal_basis: str = Field(min_length=1, max_length=5000)
@@ -203,8 +221,24 @@ class RereviewRequestIn(OnIn):
 
 
 class DecisionIn(OnIn):
-    outcome: Outcome
+    """A 复查 (Art 35) or 复核 (Art 36) opinion: the body's decision, its findings and its legal basis."""
+
+    decision: Literal["uphold", "revoke", "change"] = Field(description="维持 / 撤销 / 变更 (责令重新处理: order-redo)")
+    findings: str = Field(min_length=1, max_length=20000)
     opinion: str = Field(min_length=1, max_length=20000)
+    legal_basis: str = Field(min_length=1, max_length=5000)
+
+
+class ReviewDecisionIn(DecisionIn):
+    received_on: dt.date | None = None
+
+
+class OrderRedoIn(OnIn):
+    """责令重新处理 (Art 35, 36): back to the unit that replied for a new 处理意见书."""
+
+    findings: str = Field(min_length=1, max_length=20000)
+    opinion: str = Field(min_length=1, max_length=20000)
+    legal_basis: str = Field(min_length=1, max_length=5000)
 
 
 class NoteIn(OnIn):

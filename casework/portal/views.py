@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from casework.cases import actions as A
 from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
-from casework.organisation.models import Unit, UnitKind
+from casework.organisation.models import Unit
 from casework.rules.lifecycle import TRANSITIONS, State
 
 from . import throttle
@@ -40,6 +41,7 @@ PUBLIC_VERBS = {
     "start_hearing": gettext_lazy("复核听证"),
     "end_hearing": gettext_lazy("听证结束"),
     "decide_rereview": gettext_lazy("已出具复核意见"),
+    "order_redo": gettext_lazy("复查（复核）机关责令重新处理"),
     "withdraw": gettext_lazy("已撤回"),
     "merge": gettext_lazy("已并入正在办理的信访事项"),
     "expire_window": gettext_lazy("已结案"),
@@ -104,10 +106,10 @@ def _case_for(request, number: str) -> Case:
 
 
 def _higher_units(case: Case) -> list[Unit]:
-    """The petition offices one level up: where review or re-review is asked (Art 35, 36 「上一级」)."""
-    parent = case.current_unit.jurisdiction.parent_id
-    return list(Unit.objects.filter(jurisdiction_id=parent, kind=UnitKind.PETITION_OFFICE, is_active=True)
-                .select_related("jurisdiction"))
+    """Where review or re-review is asked (Art 35, 36 「上一级」): exactly the bodies the review action accepts."""
+    from casework.cases.review_bodies import review_bodies
+
+    return review_bodies(case)
 
 
 def case_page(request, number: str, review_form=None, rate_form=None, withdraw_form=None, status=200):
@@ -142,11 +144,9 @@ def document(request, number: str, kind: str):
     """The complainant's own notices as PDF (Art 18: results can be looked up)."""
     from django.http import HttpResponse
 
-    from casework.documents.catalogue import KINDS, receipt_code, render_for_case
+    from casework.documents.catalogue import receipt_code, render_for_case
 
     case = _case_for(request, number)
-    if kind not in KINDS or not KINDS[kind].public:
-        raise Http404(_("没有找到该文书"))
     try:
         filename, pdf = render_for_case(case, kind, access_code=receipt_code(request, case))
     except LookupError:
@@ -172,8 +172,23 @@ def request_review(request, number: str):
         except CaseworkError as e:
             form.add_error(None, e.message)
         else:
-            return redirect("portal_case", number=case.number)
+            return _review_submitted(request, case)
     return case_page(request, number, review_form=form, status=400)
+
+
+def _review_submitted(request, case: Case):
+    """The confirmation: which body has the request, by when it answers, and the receipt (Art 35, 36 ¶1)."""
+    from casework.documents.catalogue import documents_for_case
+
+    case.refresh_from_db()
+    event = Event.objects.filter(case=case, verb__in=["request_review", "request_rereview"]).order_by("-id").first()
+    stage = pgettext("review stage", "复查") if event.verb == "request_review" else pgettext("review stage", "复核")
+    receipt = next(d for d in documents_for_case(case, public=True) if d["key"].endswith(f"-{event.pk}")
+                   and d["kind"].endswith("receipt"))
+    return render(request, "portal/review_submitted.html", {
+        "case": case, "stage": stage, "unit": case.current_unit, "requested_on": event.effective_on,
+        "due": case.due_on if case.due_rule in ("review_decision", "rereview_decision") else None, "receipt": receipt,
+    })
 
 
 @require_POST

@@ -2,7 +2,10 @@
 
 The workspace shows, for the person looking, exactly the actions the lifecycle
 table allows in the case's state for their roles (``available_actions``);
-this module only says how to ask for the inputs and whom to call.
+this module only says how to ask for the inputs and whom to call. A review or
+re-review request is not among them: the complainant makes it on the portal, and
+one that comes on paper is registered by the review body's intake clerk on the
+review-request page (``review_intake.py``), where that body's role is held.
 """
 
 from __future__ import annotations
@@ -51,18 +54,19 @@ ACTIONS: dict[str, ActionUI] = {
     "approve_extension": ActionUI(F.ExtensionApproveForm, lambda u, c, d: A.case_approve_extension(
         u, case_id=c.pk, days=d.get("days"), on=d.get("on"))),
     "reply": ActionUI(F.ReplyForm, lambda u, c, d: A.case_reply(
-        u, case_id=c.pk, outcome=d["outcome"], reasons=d["reasons"], opinion=d["opinion"],
+        u, case_id=c.pk, outcome=d["outcome"], outcomes=d["outcomes"], reasons=d["reasons"], opinion=d["opinion"],
         legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
-    "request_review": ActionUI(F.ReviewRequestForm, lambda u, c, d: A.case_request_review(
-        u, case_id=c.pk, review_unit_id=d["review_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
     "decide_review": ActionUI(F.DecideReviewForm, lambda u, c, d: A.case_decide_review(
-        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], received_on=d.get("received_on"), on=d.get("on"))),
-    "request_rereview": ActionUI(F.RereviewRequestForm, lambda u, c, d: A.case_request_rereview(
-        u, case_id=c.pk, rereview_unit_id=d["rereview_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
+        u, case_id=c.pk, decision=d["decision"], findings=d["findings"], opinion=d["opinion"],
+        legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
     "start_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_start_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
     "end_hearing": ActionUI(F.NoteForm, lambda u, c, d: A.case_end_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
     "decide_rereview": ActionUI(F.DecisionForm, lambda u, c, d: A.case_decide_rereview(
-        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], on=d.get("on"))),
+        u, case_id=c.pk, decision=d["decision"], findings=d["findings"], opinion=d["opinion"],
+        legal_basis=d["legal_basis"], on=d.get("on"))),
+    "order_redo": ActionUI(F.OrderRedoForm, lambda u, c, d: A.case_order_redo(
+        u, case_id=c.pk, findings=d["findings"], opinion=d["opinion"], legal_basis=d["legal_basis"],
+        on=d.get("on"))),
     "withdraw": ActionUI(F.ReasonForm, lambda u, c, d: A.case_withdraw(u, case_id=c.pk, reason=d["reason"], on=d.get("on")), danger=True),
     "merge": ActionUI(F.MergeForm, _merge, danger=True),
 }

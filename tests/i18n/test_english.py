@@ -35,7 +35,7 @@ from tests.mediation.conftest import mworld, new_dispute  # noqa: F401  (mworld 
 # CJK ideographs (with extension A and the compatibility block), CJK punctuation (、。《》「」〔〕)
 # and the full-width forms (（）：，；).
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-DATA_APPS = {"auth", "organisation", "cases", "mediation", "audit", "portal"}
+DATA_APPS = {"auth", "organisation", "cases", "mediation", "audit", "portal", "documents"}  # documents: 发文字号
 
 
 class _VisibleText(HTMLParser):
@@ -155,7 +155,7 @@ def replied(world):
     """A case with a handling opinion: outcome, documents, the review window."""
     r = register(world)
     case_accept(world.handler_a, case_id=r.case.pk)
-    case_reply(world.handler_a, case_id=r.case.pk, outcome="partly", reasons="经核实，村道确有损坏",
+    case_reply(world.handler_a, case_id=r.case.pk, outcome="explained", reasons="经核实，村道确有损坏",
                opinion="纳入今年修缮计划", legal_basis="《信访工作条例》第三十二条")
     return r
 
@@ -224,7 +224,7 @@ def test_registered_page_in_english(world):
 def test_case_workspace_of_the_handler_in_english(world, handled):
     english(en_client(world.handler_a).get(f"/cases/{handled.pk}/"),
             "Status: ", "Being handled", "Time limits", "Handling period", "Regulations on Petition Work, Art. 34",
-            "Available actions", "Issue the handling opinion", "Request an extension", "Partly supported",
+            "Available actions", "Issue the handling opinion", "Request an extension", "Explained",
             "Answer the supervision notice", "Recuse yourself", "History", "Accept")
 
 
@@ -235,7 +235,7 @@ def test_case_workspace_of_the_supervisor_in_english(world, handled):
 
 def test_case_workspace_after_the_reply_in_english(world, replied):
     english(en_client(world.handler_a).get(f"/cases/{replied.case.pk}/"),
-            "Replied", "Outcome: ", "Partly supported", "Documents", "Registration receipt", "Handling opinion",
+            "Replied", "Outcome: ", "Explained", "Documents", "Registration receipt", "Handling opinion",
             "Window to request review")
 
 
