@@ -93,10 +93,11 @@ REREVIEW_OPINION = {
 }
 REVIEW_BASIS = "《信访工作条例》第三十五条；{basis}"
 REREVIEW_BASIS = "《信访工作条例》第三十六条；{basis}"
-REDIRECT_REASON = {
-    Route.LITIGATION: "信访人反映的事项属于民事纠纷，应当依法通过诉讼程序解决，已告知其可向人民法院提起诉讼。",
-    Route.ARBITRATION: "信访人反映的事项属于劳动争议，应当依法申请劳动人事争议仲裁，已告知其向{district}劳动人事争议仲裁委员会申请仲裁。",
-    Route.ADMINISTRATIVE: "信访人反映的事项属于行政复议受理范围，已告知其可依法向{district}人民政府申请行政复议。",
+REDIRECT_REASON = {  # the 告知理由: it is printed in the 告知书 addressed to the complainant ({you})
+    Route.LITIGATION: "{you}反映的事项属于民事纠纷，应当依法通过诉讼程序解决，{you}可以向人民法院提起诉讼",
+    Route.ARBITRATION: "{you}反映的事项属于劳动争议，应当依法申请劳动人事争议仲裁，{you}可以向{district}劳动人事争议"
+                       "仲裁委员会申请仲裁",
+    Route.ADMINISTRATIVE: "{you}反映的事项属于行政复议受理范围，{you}可以依法向{district}人民政府申请行政复议",
 }
 WITHDRAW_REASONS = ("信访人表示问题已与对方协商解决，申请撤回。", "信访人电话告知问题已得到解决，申请撤回信访事项。",
                     "信访人书面申请撤回，称已通过其他途径解决。")
@@ -206,7 +207,8 @@ class Storyteller:
         if fate < P_REDIRECT:
             route = Route.ARBITRATION if msg.label == "劳动和社会保障" else rng.choice(
                 [Route.LITIGATION, Route.LITIGATION, Route.ADMINISTRATIVE])
-            case_redirect(clerk, case_id=pk, route=route, reason=REDIRECT_REASON[route].format(district=d.name),
+            you = "你们" if case.is_group else "您"
+            case_redirect(clerk, case_id=pk, route=route, reason=REDIRECT_REASON[route].format(district=d.name, you=you),
                           on=t.after(1, 5, rng))
             return
         if fate < P_REDIRECT + P_WITHDRAW_EARLY:

@@ -166,8 +166,7 @@ def _forwarding(case: Case, event: Event, unit: Unit) -> ForwardingNotice:
     return ForwardingNotice(
         **_common(case, unit, event.effective_on),
         received_on=_received_on(case), matter=_matter(case), forwarded_on=event.effective_on, to_unit=to_unit.name,
-        reason=event.data.get("note", ""),
-    )
+    )  # the 转送说明 is a note to the receiving unit, not a reason given to the complainant
 
 
 def _redirect(case: Case, event: Event, unit: Unit) -> RedirectNotice:

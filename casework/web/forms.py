@@ -119,8 +119,11 @@ class ReplyForm(OnForm):
     legal_basis = forms.CharField(label=_("法律法规依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
     received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复查申请期自收到之日起算"))
 
+    detail_label = _("逐项答复（有多项请求、结果不同时）")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.detail_fields = [f"{k}_{i}" for i in range(1, REQUEST_ROWS + 1) for k in ("request", "outcome")]
         for i in range(1, REQUEST_ROWS + 1):
             self.fields[f"request_{i}"] = forms.CharField(
                 label=format_lazy(_("第{n}项请求"), n=i), required=False, max_length=2000)
@@ -147,6 +150,12 @@ class ReplyForm(OnForm):
             self.add_error("outcome", _("请选择处理结果：支持、解释说明或不予支持（第三十二条）"))
         data["outcomes"] = items
         return data
+
+    @property
+    def detail_open(self) -> bool:
+        """The rows stay open when they were used (or hold an error)."""
+        return self.is_bound and any(self.data.get(self.add_prefix(name)) or self.errors.get(name)
+                                     for name in self.detail_fields)
 
 
 # Art 35, 36: what a 复查/复核 body decides (责令重新处理 is its own action, OrderRedoForm)
