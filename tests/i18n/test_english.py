@@ -380,5 +380,5 @@ def test_the_csv_export_speaks_the_language_of_the_page(world, handled):
     chinese.force_login(world.handler_a)
     assert b"".join(chinese.get("/export.csv").streaming_content).decode().startswith("\ufeff案件编号,标题,状态")
     body = b"".join(en_client(world.handler_a).get("/export.csv").streaming_content).decode()
-    assert body.startswith("\ufeffCase number,Title,Status,Outcome,Channel")
+    assert body.startswith("\ufeffCase number,Title,Status,Outcome,Review decision,Re-review decision,Channel")
     assert "Being handled" in body and "Visit" in body

@@ -194,3 +194,19 @@ def test_the_reply_form_asks_for_one_outcome_of_three_or_one_per_request_xinfang
                                      {"request": "赔偿车辆损失", "outcome": "not_supported"}]
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "修复村道：支持；赔偿车辆损失：不予支持" in page
+
+
+def test_csv_export_gives_the_outcome_and_the_review_decisions_beside_it_xinfang_art_32_35(client, world):
+    """Statistics count the reply's Art 32 outcome; the review's decision is its own column."""
+    import csv
+    import io
+
+    from tests.cases.casekit import drive
+
+    case = drive(world, "reviewed")
+    client.force_login(world.users["gov_handler"])
+    body = b"".join(client.get("/export.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    header, row = rows[0], next(r for r in rows[1:] if r[0] == case.number)
+    assert header[3:6] == ["处理结果", "复查结论", "复核结论"]
+    assert row[3:6] == ["解释说明", "维持", ""]
