@@ -128,7 +128,7 @@ def case_page(request, number: str, review_form=None, rate_form=None, withdraw_f
         "review_form": review_form or ReviewForm(units=units) if (can_review or can_rereview) and within else review_form,
         "is_review": can_review,  # else re-review
         "window_passed": (can_review or can_rereview) and not within,
-        "rate_form": rate_form or RateForm() if case.outcome and not case.satisfaction else rate_form,
+        "rate_form": rate_form or RateForm() if case.replied_on and not case.satisfaction else rate_form,
         "withdraw_form": withdraw_form or (WithdrawForm() if case.is_open else None),
         "documents": _documents(case),
     }, status=status)

@@ -172,3 +172,16 @@ def test_a_review_request_gets_a_confirmation_and_a_receipt_xinfang_art_35(clien
     for part in ("东县人民政府", "复查申请回执", "第三十五条", r.case.number, "30日内"):
         assert part in text, part
     assert url in client.get(f"/portal/case/{r.case.number}/").content.decode()  # listed with the others
+
+
+def test_a_reply_answered_request_by_request_shows_each_outcome_and_can_be_rated_xinfang_art_32(client, world):
+    """Art 32: the complainant sees the outcome of each request; Art 21 ¶2: and may rate the reply."""
+    r = register(world)
+    case_accept(world.handler_a, case_id=r.case.pk)
+    case_reply(world.handler_a, case_id=r.case.pk, reasons="已核实", opinion="修复村道，不予赔偿",
+               legal_basis="《公路法》第四十三条", outcomes=[{"request": "修复村道", "outcome": "supported"},
+                                                           {"request": "赔偿损失", "outcome": "not_supported"}])
+    login(client, r)
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "修复村道：支持；赔偿损失：不予支持" in page
+    assert client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "basically"}).status_code == 302
