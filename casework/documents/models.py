@@ -61,7 +61,9 @@ class IssuedDocument(models.Model):
                              related_name="documents", db_index=False)
     dispute = models.ForeignKey("mediation.Dispute", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="documents", db_index=False)
-    event = models.ForeignKey("audit.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    # Events are never deleted (append-only; PostgreSQL's trigger refuses it): the database's own
+    # constraint stands behind the reference, and the trigger is what answers a delete.
+    event = models.ForeignKey("audit.Event", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
                               db_index=False)
     content = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
