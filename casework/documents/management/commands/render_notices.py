@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from casework.documents.catalogue import RECEIPT, render_for_case, slug
+from casework.documents.fonts import FontProblem
 from casework.documents.models import DocumentKind, IssuedDocument
 from casework.organisation.models import Unit
 
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             items = [(d.case, f"{kind}-{d.pk}") for d in docs.order_by("pk")]
         out.mkdir(parents=True, exist_ok=True)
         for case, key in tqdm(items, unit="notice", disable=not self.stdout.isatty()):
-            filename, pdf = render_for_case(case, key)
+            try:
+                filename, pdf = render_for_case(case, key)
+            except FontProblem as e:  # never a PDF with missing glyphs: stop, saying which font
+                raise CommandError(e.message) from None
             (out / filename).write_bytes(pdf)
         self.stdout.write(f"{len(items)} notices written to {out}")
