@@ -17,6 +17,7 @@ from casework.audit.models import Event
 from casework.cases.models import Case
 
 from . import from_case
+from .layout import notice_fonts
 from .models import DocumentKind, IssuedDocument
 from .notices import render_notice
 from .snapshot import from_content
@@ -119,13 +120,18 @@ def render_for_case(case: Case, key: str, *, access_code: str = "") -> tuple[str
     """
     notice = notice_for(case, key, access_code=access_code)
     try:
-        pdf = _pdf(notice)
+        pdf = _pdf(notice, _fonts_key())
     except TypeError:  # a notice holding a list is not hashable: print it without the cache
         pdf = render_notice(notice)
     return f"{case.number}-{key}.pdf", pdf
 
 
+def _fonts_key() -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(notice_fonts().items()))
+
+
 @lru_cache(maxsize=32)
-def _pdf(notice) -> bytes:
-    """Printing is deterministic, so a reprint in the same process is the bytes printed before."""
+def _pdf(notice, fonts: tuple) -> bytes:
+    """Printing is deterministic, so a reprint in the same process, with the same fonts, is the bytes
+    printed before."""
     return render_notice(notice)
