@@ -25,6 +25,7 @@ from casework.cases.models import Case, Channel, PartyRole
 from casework.cases.review_bodies import review_bodies
 from casework.organisation.models import Unit
 
+from .layout import chinese_date
 from .models import DocumentKind, IssuedDocument
 from .notices import (
     ExtensionNotice, ForwardingNotice, HandlingOpinion, ReceiptNotice, RedirectNotice, RereviewOpinion,
@@ -115,7 +116,7 @@ def _challenged(case: Case, event: Event | None, kind: str) -> dict:
 
 
 def _challenged_text(c: dict) -> str:
-    when = f"于{c['date'].year}年{c['date'].month}月{c['date'].day}日" if c.get("date") else ""
+    when = f"于{chinese_date(c['date'])}" if c.get("date") else ""
     number = f"（{c['number']}）" if c.get("number") else ""
     return f"{c['issuer']}{when}作出的《{c['title']}》{number}"
 
