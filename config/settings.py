@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "casework.documents.middleware.DocumentErrorMiddleware",  # a PDF that cannot be made: a clear page
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,7 +9,12 @@ with units
   county_housing  县住建局     housing_handler (handler), housing_official (accountable_official)
   county_police   县公安局     police_handler (handler)  -- used as the unit complained about
   city_bureau     市信访局     city_handler (handler), city_official (accountable_official), city_supervisor
+  county_gov      东县人民政府 gov_clerk (intake_clerk), gov_handler (handler), gov_official (accountable_official)
+  city_gov        A市人民政府  city_gov_clerk (intake_clerk), city_gov_handler (handler), city_gov_official
 and admin_user (administrator of county_bureau), mediator_a (mediator of town_a_office).
+
+「上一级」 (Art 35, RULES.md §0): the township offices, 县住建局, 县公安局 and 县信访局 are reviewed by
+东县人民政府 (县信访局 also by A市信访局, the same sector one level up); 东县人民政府 by A市人民政府.
 """
 
 from __future__ import annotations
@@ -123,6 +128,9 @@ ROLES = {
     "county_police": [("police_handler", "handler")],
     "city_bureau": [("city_handler", "handler"), ("city_official", "accountable_official"),
                     ("city_supervisor", "supervisor")],
+    "county_gov": [("gov_clerk", "intake_clerk"), ("gov_handler", "handler"), ("gov_official", "accountable_official")],
+    "city_gov": [("city_gov_clerk", "intake_clerk"), ("city_gov_handler", "handler"),
+                 ("city_gov_official", "accountable_official")],
 }
 
 
@@ -138,10 +146,13 @@ def world(db) -> World:
     u = w.units
     u["town_a_office"] = unit_create(name="甲镇信访办", kind="petition_office", jurisdiction=j["town_a"])
     u["town_b_office"] = unit_create(name="乙镇信访办", kind="petition_office", jurisdiction=j["town_b"])
-    u["county_bureau"] = unit_create(name="东县信访局", kind="petition_office", jurisdiction=j["county"])
-    u["county_housing"] = unit_create(name="东县住房和城乡建设局", kind="department", jurisdiction=j["county"])
-    u["county_police"] = unit_create(name="东县公安局", kind="department", jurisdiction=j["county"])
-    u["city_bureau"] = unit_create(name="A市信访局", kind="petition_office", jurisdiction=j["city"])
+    u["county_bureau"] = unit_create(name="东县信访局", kind="petition_office", jurisdiction=j["county"], sector="信访")
+    u["county_housing"] = unit_create(name="东县住房和城乡建设局", kind="department", jurisdiction=j["county"],
+                                      sector="住房和城乡建设")
+    u["county_police"] = unit_create(name="东县公安局", kind="department", jurisdiction=j["county"], sector="公安")
+    u["city_bureau"] = unit_create(name="A市信访局", kind="petition_office", jurisdiction=j["city"], sector="信访")
+    u["county_gov"] = unit_create(name="东县人民政府", kind="government", jurisdiction=j["county"])
+    u["city_gov"] = unit_create(name="A市人民政府", kind="government", jurisdiction=j["city"])
     User = get_user_model()
     for unit_key, people in ROLES.items():
         for username, role in people:

@@ -75,6 +75,11 @@ class RegisterIn(In):
     received_on: dt.date | None = None
 
 
+class RequestOutcomeOut(Schema):
+    request: str
+    outcome: str
+
+
 class UnitRef(Schema):
     id: int
     name: str
@@ -93,7 +98,13 @@ class CaseOut(Schema):
     jurisdiction_id: int
     state: str
     state_label: str
-    outcome: str
+    outcome: str = Field(description="Art 32: supported / explained / not_supported; blank when the reply "
+                                     "answered several requests differently (see request_outcomes)")
+    request_outcomes: list[RequestOutcomeOut] | None = Field(
+        None, description="one outcome per request, when the reply answered them one by one (Art 32); "
+                          "withheld from the unit complained about (Art 30 ¶3)")
+    review_decision: str = Field(description="Art 35: uphold / revoke / change / redo, beside the outcome")
+    rereview_decision: str = Field(description="Art 36: uphold / revoke / change / redo")
     channel: str
     category: str
     title: str
@@ -212,8 +223,15 @@ class ExtensionApproveIn(OnIn):
     days: int | None = Field(None, ge=1, le=30)
 
 
-class ReplyIn(OnIn):
+class RequestOutcomeIn(In):
+    request: Text(limits.REQUEST_ITEM, required=True)
     outcome: Outcome
+
+
+class ReplyIn(OnIn):
+    outcome: Outcome | None = Field(None, description="Art 32: one outcome for the matter; or give outcomes")
+    outcomes: list[RequestOutcomeIn] = Field(
+        default_factory=list, max_length=20, description="Art 32: one outcome per request (at least two requests)")
     reasons: Text(limits.REPLY_REASONS, required=True)
     opinion: Text(limits.REPLY_OPINION, required=True)
     legal_basis: Text(limits.LEGAL_BASIS, required=True)
@@ -231,12 +249,27 @@ class RereviewRequestIn(OnIn):
 
 
 class DecisionIn(OnIn):
-    outcome: Outcome
+    """A 复查 (Art 35) or 复核 (Art 36) opinion: the body's decision, its findings and its legal basis."""
+
+    decision: Literal["uphold", "revoke", "change"] = Field(description="维持 / 撤销 / 变更 (责令重新处理: order-redo)")
+    findings: Text(limits.DECISION_FINDINGS, required=True)
     opinion: Text(limits.REVIEW_OPINION, required=True)
+    legal_basis: Text(limits.LEGAL_BASIS, required=True)
 
 
-class RereviewDecisionIn(OnIn):
-    outcome: Outcome
+class ReviewDecisionIn(DecisionIn):
+    received_on: dt.date | None = None
+
+
+class OrderRedoIn(OnIn):
+    """责令重新处理 (Art 35, 36): back to the unit that replied for a new 处理意见书."""
+
+    findings: Text(limits.DECISION_FINDINGS, required=True)
+    opinion: Text(limits.REVIEW_OPINION, required=True)
+    legal_basis: Text(limits.LEGAL_BASIS, required=True)
+
+
+class RereviewDecisionIn(DecisionIn):
     opinion: Text(limits.REREVIEW_OPINION, required=True)
 
 

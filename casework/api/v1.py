@@ -177,20 +177,22 @@ _action("approve_extension", S.ExtensionApproveIn, lambda r, c, b: A.case_approv
         "Approve the pending extension (Art 34)")
 _action("refuse_extension", S.ReasonIn, lambda r, c, b: A.case_refuse_extension(r.auth, case_id=c, reason=b.reason, on=_on(b)),
         "Refuse the pending extension, with reasons (Art 34)")
-_action("reply", S.ReplyIn, lambda r, c, b: A.case_reply(r.auth, case_id=c, outcome=b.outcome, reasons=b.reasons, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),
+_action("reply", S.ReplyIn, lambda r, c, b: A.case_reply(r.auth, case_id=c, outcome=b.outcome or "", outcomes=[o.model_dump(mode="json") for o in b.outcomes], reasons=b.reasons, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),
         "Issue the 处理意见书 (Art 32)")
 _action("request_review", S.ReviewRequestIn, lambda r, c, b: A.case_request_review(r.auth, case_id=c, review_unit_id=b.review_unit_id, reason=b.reason, on=_on(b)),
         "Record a request for review within 30 days (Art 35)")
-_action("decide_review", S.DecisionIn, lambda r, c, b: A.case_decide_review(r.auth, case_id=c, outcome=b.outcome, opinion=b.opinion, on=_on(b)),
-        "Issue the review opinion (Art 35)")
+_action("decide_review", S.ReviewDecisionIn, lambda r, c, b: A.case_decide_review(r.auth, case_id=c, decision=b.decision, findings=b.findings, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),
+        "Issue the review opinion: uphold, revoke or change, with findings and legal basis (Art 35)")
 _action("request_rereview", S.RereviewRequestIn, lambda r, c, b: A.case_request_rereview(r.auth, case_id=c, rereview_unit_id=b.rereview_unit_id, reason=b.reason, on=_on(b)),
         "Record a request for re-review within 30 days (Art 36)")
 _action("start_hearing", S.HearingStartIn, lambda r, c, b: A.case_start_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
         "Start a hearing; its time is not counted (Art 36 ¶2)")
 _action("end_hearing", S.HearingEndIn, lambda r, c, b: A.case_end_hearing(r.auth, case_id=c, note=b.note, on=_on(b)),
         "End the hearing")
-_action("decide_rereview", S.RereviewDecisionIn, lambda r, c, b: A.case_decide_rereview(r.auth, case_id=c, outcome=b.outcome, opinion=b.opinion, on=_on(b)),
+_action("decide_rereview", S.RereviewDecisionIn, lambda r, c, b: A.case_decide_rereview(r.auth, case_id=c, decision=b.decision, findings=b.findings, opinion=b.opinion, legal_basis=b.legal_basis, on=_on(b)),
         "Issue the re-review opinion; the matter is final (Art 36)")
+_action("order_redo", S.OrderRedoIn, lambda r, c, b: A.case_order_redo(r.auth, case_id=c, findings=b.findings, opinion=b.opinion, legal_basis=b.legal_basis, on=_on(b)),
+        "Order the unit that replied to handle the matter again (责令重新处理, Art 35, 36)")
 _action("merge", S.MergeIn, lambda r, c, b: A.case_merge(r.auth, case_id=c, into_case_id=b.into_case_id, on=_on(b)),
         "Merge into the case already in progress (Art 19 ¶3)")
 

@@ -9,7 +9,9 @@ A case's ``state`` is written only by ``actions.transition.case_transition``.
 from django.conf import settings
 from django.db import models
 
-from casework.rules.lifecycle import OPEN, OUTCOME_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State
+from casework.rules.lifecycle import (
+    OPEN, OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State,
+)
 
 
 class Channel(models.TextChoices):
@@ -73,8 +75,19 @@ class Case(models.Model):
     state = models.CharField(
         "状态", max_length=12, choices=[(s.value, STATE_LABELS[s]) for s in State], default=State.REGISTERED
     )
+    # Art 32: the outcome of the 处理意见书, kept whatever a review body later decides. A reply that
+    # answers several requests one by one records them in request_outcomes ([{"request", "outcome"}]);
+    # outcome is then theirs when they agree, else blank.
     outcome = models.CharField(
         "处理结果", max_length=16, blank=True, choices=[(k.value, v) for k, v in OUTCOME_LABELS.items()]
+    )
+    request_outcomes = models.JSONField("分项处理结果", default=list, blank=True)
+    # Art 35, 36: the review body's and the re-review body's decision, beside the outcome.
+    review_decision = models.CharField(
+        "复查结论", max_length=12, blank=True, choices=[(k.value, v) for k, v in REVIEW_DECISION_LABELS.items()]
+    )
+    rereview_decision = models.CharField(
+        "复核结论", max_length=12, blank=True, choices=[(k.value, v) for k, v in REVIEW_DECISION_LABELS.items()]
     )
     route = models.CharField(
         "告知途径", max_length=16, blank=True, choices=[(k.value, v) for k, v in ROUTE_LABELS.items()]
@@ -122,6 +135,14 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return State(self.state) in OPEN
+
+    @property
+    def outcomes(self) -> list[tuple[str, str]]:
+        """(request, outcome label) for each request answered; the request is "" when the reply had one outcome."""
+        if self.request_outcomes:
+            return [(o.get("request", ""), OUTCOME_LABELS.get(o.get("outcome"), o.get("outcome", "")))
+                    for o in self.request_outcomes]
+        return [("", self.get_outcome_display())] if self.outcome else []
 
 
 class PartyRole(models.TextChoices):

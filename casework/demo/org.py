@@ -1,5 +1,10 @@
 """The demo organisation: 西地省 > A市 > districts > streets/townships > villages, its units and staff.
 
+The people's governments of the city and the districts are there for 「上一级」 (信访工作条例 Art 35,
+RULES.md §0): a district department's 处理意见 is reviewed by the district government or the city
+department of the same sector; the district government's review is re-reviewed by the city government.
+Each government acts through its own review staff (复查复核); departments carry their sector.
+
 Everything is fictional except the district names A1区…A5区, which are the
 anonymised place names the public message data uses. All staff share one
 password (hashed once: hashing ~160 passwords one by one would take a minute).
@@ -25,7 +30,8 @@ DEMO_EMAIL_DOMAIN = "demo.casework.invalid"  # marks the users the demo created 
 PROVINCE_CODE = "XD"
 CITY_CODE = "A"
 
-# label in the data -> (department key for usernames, department name)
+# label in the data -> (department key for usernames, department name, short name); the sector is the name
+# without 局, the same at every level
 DEPARTMENTS: dict[str, tuple[str, str, str]] = {
     "城乡建设": ("housing", "住房和城乡建设局", "住建局"),
     "劳动和社会保障": ("labour", "人力资源和社会保障局", "人社局"),
@@ -52,6 +58,11 @@ class DemoError(Exception):
     """The demo cannot be loaded (or reset) as asked; the message says why."""
 
 
+def sector(department_name: str) -> str:
+    """住房和城乡建设局 → 住房和城乡建设: what a department shares with its counterpart one level up."""
+    return department_name.removesuffix("局")
+
+
 @dataclass
 class District:
     name: str
@@ -60,6 +71,7 @@ class District:
     bureau: Unit  # 区信访局
     departments: dict[str, Unit] = field(default_factory=dict)  # label -> unit
     townships: list["Township"] = field(default_factory=list)
+    government: Unit | None = None  # 区人民政府: reviews its departments' and townships' opinions
 
 
 @dataclass
@@ -78,6 +90,8 @@ class Org:
     city: Jurisdiction
     province_bureau: Unit
     city_bureau: Unit
+    city_government: Unit | None = None  # re-reviews the districts' reviews
+    city_departments: dict[str, Unit] = field(default_factory=dict)  # label -> A市 department (reviews too)
     districts: dict[str, District] = field(default_factory=dict)  # "A1区" -> District
     users: dict[str, object] = field(default_factory=dict)  # username -> User
     roles: list[tuple[str, str, Unit]] = field(default_factory=list)  # (username, role, unit)
@@ -93,8 +107,12 @@ def build_org(rng: random.Random) -> Org:
     org = Org(
         province=province,
         city=city,
-        province_bureau=unit_create(name="西地省信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=province),
-        city_bureau=unit_create(name="A市信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=city),
+        province_bureau=unit_create(name="西地省信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=province,
+                                    sector="信访"),
+        city_bureau=unit_create(name="A市信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=city, sector="信访",
+                                letterhead=True),
+        city_government=unit_create(name="A市人民政府", short_name="A市政府", kind=UnitKind.GOVERNMENT,
+                                    jurisdiction=city, letterhead=True),
     )
     plan: list[tuple[str, Role, Unit]] = [
         ("handler_province", Role.HANDLER, org.province_bureau),
@@ -104,22 +122,37 @@ def build_org(rng: random.Random) -> Org:
         ("official_city", Role.ACCOUNTABLE_OFFICIAL, org.city_bureau),
         ("supervisor_city", Role.SUPERVISOR, org.city_bureau),
         ("sysadmin", Role.ADMINISTRATOR, org.city_bureau),
+        # the city government's 复查复核 staff (they work in the 信访局, in the government's name)
+        ("clerk_city_gov", Role.INTAKE_CLERK, org.city_government),
+        ("handler_city_gov", Role.HANDLER, org.city_government),
+        ("official_city_gov", Role.ACCOUNTABLE_OFFICIAL, org.city_government),
     ]
+    for label, (dep_key, dep_name, short) in DEPARTMENTS.items():
+        unit = unit_create(name=f"A市{dep_name}", short_name=f"A市{short}", kind=UnitKind.DEPARTMENT,
+                           jurisdiction=city, categories=label, sector=sector(dep_name))
+        org.city_departments[label] = unit
+        plan += [(f"handler_city_{dep_key}", Role.HANDLER, unit),
+                 (f"official_city_{dep_key}", Role.ACCOUNTABLE_OFFICIAL, unit)]
     for i, (dname, towns) in enumerate(DISTRICTS.items(), start=1):
         key, code = f"a{i}", f"A{i}"
         dj = jurisdiction_create(name=dname, code=code, level=Level.COUNTY, parent=city)
-        bureau = unit_create(name=f"{dname}信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=dj)
-        d = District(dname, key, dj, bureau)
+        bureau = unit_create(name=f"{dname}信访局", kind=UnitKind.PETITION_OFFICE, jurisdiction=dj, sector="信访")
+        government = unit_create(name=f"{dname}人民政府", short_name=f"{dname}政府", kind=UnitKind.GOVERNMENT,
+                                 jurisdiction=dj, letterhead=True)
+        d = District(dname, key, dj, bureau, government=government)
         plan += [
             (f"clerk_{key}", Role.INTAKE_CLERK, bureau),
             (f"handler_{key}", Role.HANDLER, bureau),
             (f"official_{key}", Role.ACCOUNTABLE_OFFICIAL, bureau),
             (f"supervisor_{key}", Role.SUPERVISOR, bureau),
+            (f"clerk_{key}_gov", Role.INTAKE_CLERK, government),
+            (f"handler_{key}_gov", Role.HANDLER, government),
+            (f"official_{key}_gov", Role.ACCOUNTABLE_OFFICIAL, government),
         ]
         for label, (dep_key, dep_name, short) in DEPARTMENTS.items():
             unit = unit_create(
                 name=f"{dname}{dep_name}", short_name=f"{dname}{short}", kind=UnitKind.DEPARTMENT,
-                jurisdiction=dj, categories=label,
+                jurisdiction=dj, categories=label, sector=sector(dep_name),
             )
             d.departments[label] = unit
             plan += [(f"handler_{key}_{dep_key}", Role.HANDLER, unit),

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from casework.cases.actions import (
     PersonData, case_accept, case_approve_extension, case_assign, case_decide_review, case_decide_rereview,
-    case_end_hearing, case_expire_window, case_forward, case_merge, case_object, case_rate, case_record_step,
+    case_end_hearing, case_expire_window, case_forward, case_merge, case_object, case_order_redo, case_rate,
+    case_record_step,
     case_redirect, case_register, case_reply, case_request_extension, case_request_review,
     case_request_rereview, case_start_hearing, case_withdraw, supervision_answer, supervision_issue,
 )
@@ -27,7 +28,7 @@ from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
 from casework.organisation.models import Membership
-from casework.rules.lifecycle import OPEN, Outcome, Role, Route, Satisfaction, State
+from casework.rules.lifecycle import OPEN, Outcome, ReviewDecision, Role, Route, Satisfaction, State
 
 from . import people
 from .org import District, Org
@@ -47,6 +48,8 @@ P_STALLED = 0.06  # handling drags past 60 days without an extension
 P_EXTENSION = 0.06
 P_REVIEW = 0.08
 P_REVIEW_NOT_SUPPORTED = 0.35
+P_REVIEW_BY_SECTOR = 0.25  # reviewed by the city department of the same sector rather than the district government
+P_PER_REQUEST = 0.08  # a reply that answers two requests one by one (Art 32)
 P_REREVIEW = 0.4
 P_HEARING = 0.35
 P_RATE = 0.5
@@ -62,31 +65,41 @@ LEGAL_BASIS = {
     "交通运输": "《信访工作条例》第三十二条；《中华人民共和国道路运输条例》；《城市公共汽车和电车客运管理规定》",
     "商贸旅游": "《信访工作条例》第三十二条；《中华人民共和国消费者权益保护法》；《中华人民共和国旅游法》",
 }
-FINDING = {
-    Outcome.SUPPORTED: "信访人反映的情况属实，诉求合理",
-    Outcome.PARTLY: "信访人反映的情况部分属实，部分诉求缺乏政策依据",
-    Outcome.NOT_SUPPORTED: "信访人的诉求缺乏法律和政策依据",
+FINDING = {  # {you}: 您, or 你们 for a group (a letter says the same throughout)
+    Outcome.SUPPORTED: "{you}反映的情况属实，诉求合理",
+    Outcome.EXPLAINED: "{you}反映的情况部分属实，诉求有一定道理，但缺乏政策依据",
+    Outcome.NOT_SUPPORTED: "{you}的诉求缺乏法律和政策依据",
 }
 OPINION = {
-    Outcome.SUPPORTED: "我单位已责成相关责任方限期整改，并将跟踪落实到位。感谢您对我们工作的理解和支持。",
-    Outcome.PARTLY: "对属实部分，已督促相关方面整改；对其余诉求，因缺乏政策依据暂不能支持，已向您作出解释说明。",
-    Outcome.NOT_SUPPORTED: "依法不予支持。如对本处理意见不服，可自收到本意见书之日起30日内向上一级机关申请复查。",
+    Outcome.SUPPORTED: "我单位已责成相关责任方限期整改，并将跟踪落实到位。感谢{you}对我们工作的理解和支持。",
+    Outcome.EXPLAINED: "对属实部分，已督促相关方面改进；对其余诉求，因缺乏政策依据暂不能支持，现向{you}解释说明有关政策。",
+    Outcome.NOT_SUPPORTED: "依法不予支持。",
+}
+SECOND_REQUEST = "赔偿因此造成的损失"  # the second request of a reply answered request by request
+REVIEW_FINDINGS = {
+    ReviewDecision.UPHOLD: "原处理意见认定事实清楚，适用依据正确，处理适当。",
+    ReviewDecision.CHANGE: "原处理意见认定事实基本清楚，但对部分事项处理不当。",
+    ReviewDecision.REVOKE: "原处理意见认定的主要事实不清，依据不足。",
+    ReviewDecision.REDO: "原办理单位调查核实不充分，部分事实未查清。",
 }
 REVIEW_OPINION = {
-    Outcome.SUPPORTED: "经复查，原处理意见认定事实不清，撤销原处理意见，责成原办理单位重新办理，支持信访人的合理诉求。",
-    Outcome.PARTLY: "经复查，原处理意见认定事实基本清楚，对其中部分事项处理不当，予以变更。",
-    Outcome.NOT_SUPPORTED: "经复查，原处理意见认定事实清楚，适用依据正确，处理适当，予以维持。",
+    ReviewDecision.UPHOLD: "维持原处理意见。",
+    ReviewDecision.CHANGE: "变更原处理意见：责成原办理单位对{you}反映的问题限期整改，并将整改情况书面告知{you}。",
+    ReviewDecision.REVOKE: "撤销原处理意见，{you}的合理诉求予以支持。",
+    ReviewDecision.REDO: "责令原办理单位重新调查核实，依法重新出具信访处理意见书。",
 }
 REREVIEW_OPINION = {
-    Outcome.SUPPORTED: "经复核，复查意见认定事实不清，予以撤销，信访人的合理诉求予以支持。本复核意见为终结意见。",
-    Outcome.PARTLY: "经复核，复查意见部分事项处理不当，予以变更。本复核意见为终结意见。",
-    Outcome.NOT_SUPPORTED: "经复核，复查意见认定事实清楚，处理适当，予以维持。本复核意见为终结意见，"
-                           "信访人以同一事实和理由提出的信访事项不再受理。",
+    ReviewDecision.UPHOLD: "维持复查意见。本复核意见为终结意见。",
+    ReviewDecision.CHANGE: "复查意见部分事项处理不当，予以变更。本复核意见为终结意见。",
+    ReviewDecision.REVOKE: "复查意见认定事实不清，予以撤销，{you}的合理诉求予以支持。本复核意见为终结意见。",
 }
-REDIRECT_REASON = {
-    Route.LITIGATION: "信访人反映的事项属于民事纠纷，应当依法通过诉讼程序解决，已告知其可向人民法院提起诉讼。",
-    Route.ARBITRATION: "信访人反映的事项属于劳动争议，应当依法申请劳动人事争议仲裁，已告知其向{district}劳动人事争议仲裁委员会申请仲裁。",
-    Route.ADMINISTRATIVE: "信访人反映的事项属于行政复议受理范围，已告知其可依法向{district}人民政府申请行政复议。",
+REVIEW_BASIS = "《信访工作条例》第三十五条；{basis}"
+REREVIEW_BASIS = "《信访工作条例》第三十六条；{basis}"
+REDIRECT_REASON = {  # the 告知理由: it is printed in the 告知书 addressed to the complainant ({you})
+    Route.LITIGATION: "{you}反映的事项属于民事纠纷，应当依法通过诉讼程序解决，{you}可以向人民法院提起诉讼",
+    Route.ARBITRATION: "{you}反映的事项属于劳动争议，应当依法申请劳动人事争议仲裁，{you}可以向{district}劳动人事争议"
+                       "仲裁委员会申请仲裁",
+    Route.ADMINISTRATIVE: "{you}反映的事项属于行政复议受理范围，{you}可以依法向{district}人民政府申请行政复议",
 }
 WITHDRAW_REASONS = ("信访人表示问题已与对方协商解决，申请撤回。", "信访人电话告知问题已得到解决，申请撤回信访事项。",
                     "信访人书面申请撤回，称已通过其他途径解决。")
@@ -203,7 +216,8 @@ class Storyteller:
         if fate < P_REDIRECT:
             route = Route.ARBITRATION if msg.label == "劳动和社会保障" else rng.choice(
                 [Route.LITIGATION, Route.LITIGATION, Route.ADMINISTRATIVE])
-            case_redirect(clerk, case_id=pk, route=route, reason=REDIRECT_REASON[route].format(district=d.name),
+            you = "你们" if case.is_group else "您"
+            case_redirect(clerk, case_id=pk, route=route, reason=REDIRECT_REASON[route].format(district=d.name, you=you),
                           on=t.after(1, 5, rng))
             return
         if fate < P_REDIRECT + P_WITHDRAW_EARLY:
@@ -253,27 +267,42 @@ class Storyteller:
             days = real if real is not None and 3 <= real <= 55 else rng.randint(7, 50)
         replied = t.at(accepted + dt.timedelta(days=days))
 
-        outcome = rng.choices([Outcome.SUPPORTED, Outcome.PARTLY, Outcome.NOT_SUPPORTED], weights=[50, 35, 15])[0]
-        opinion = msg.reply or (
-            f"您好！您反映的“{msg.title}”问题已收悉。{dept.name}高度重视，经调查核实，{FINDING[outcome]}。{OPINION[outcome]}"
-        )
-        delivered = replied + dt.timedelta(days=rng.randint(0, 3))
-        case = case_reply(
-            rng.choice([handler, handler, official]), case_id=pk, outcome=outcome, opinion=opinion,
-            reasons=f"信访人反映：{msg.title}。经{dept.name}调查核实，{FINDING[outcome]}。",
-            legal_basis=LEGAL_BASIS[msg.label], on=replied, received_on=delivered if delivered <= self.today else None,
-        )
-        reviewed = self._review(case, outcome, d, complainant, t, max(delivered, replied))
+        outcome, case, delivered = self._reply(case, msg, dept, rng.choice([handler, handler, official]), replied)
+        reviewed = self._review(case, outcome, msg, d, complainant, t, delivered)
         if rng.random() < P_RATE:
             unhappy = reviewed or outcome == Outcome.NOT_SUPPORTED
             weights = [10, 30, 60] if unhappy else [62, 28, 10]
             sat = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED], weights)[0]
             case_rate(complainant, case_id=pk, satisfaction=sat, comment=rng.choice(RATING_COMMENTS[sat]))
 
-    def _review(self, case: Case, outcome: Outcome, d: District, complainant: Actor, t: Clock,
+    def _reply(self, case: Case, msg: Message, dept, who, replied: dt.date) -> tuple[Outcome, Case, dt.date]:
+        """The 处理意见书 (Art 32): one of the three outcomes, or (a few) two requests answered one by one."""
+        rng, you = self.rng, "你们" if case.is_group else "您"
+        outcome = rng.choices([Outcome.SUPPORTED, Outcome.EXPLAINED, Outcome.NOT_SUPPORTED], weights=[50, 35, 15])[0]
+        finding = FINDING[outcome].format(you=you)
+        opinion = msg.reply or (
+            f"{you}好！{you}反映的“{msg.title}”问题已收悉。{dept.name}高度重视，经调查核实，{finding}。"
+            f"{OPINION[outcome].format(you=you)}"
+        )
+        per_request = [] if rng.random() >= P_PER_REQUEST else [
+            {"request": msg.title[:60], "outcome": outcome}, {"request": SECOND_REQUEST, "outcome": Outcome.NOT_SUPPORTED}]
+        delivered = replied + dt.timedelta(days=rng.randint(0, 3))
+        case = case_reply(
+            who, case_id=case.pk, outcome="" if per_request else outcome, outcomes=per_request, opinion=opinion,
+            reasons=f"{you}反映：{msg.title}。经{dept.name}调查核实，{finding}。",
+            legal_basis=LEGAL_BASIS[msg.label], on=replied, received_on=delivered if delivered <= self.today else None,
+        )
+        return outcome, case, delivered  # the review window runs from receipt (Art 35)
+
+    def _review(self, case: Case, outcome: Outcome, msg: Message, d: District, complainant: Actor, t: Clock,
                 delivered: dt.date) -> bool:
-        """The review chain (Art 35, 36), or the window closing unused. True if review was asked for."""
+        """The review chain (Art 35, 36), or the window closing unused. True if review was asked for.
+
+        「上一级」 (RULES.md §0): the district government, or the city department of the same sector; the
+        district government's review is re-reviewed by the city government, and so is the city department's.
+        """
         rng, pk = self.rng, case.pk
+        you = "你们" if case.is_group else "您"
         p = P_REVIEW_NOT_SUPPORTED if outcome == Outcome.NOT_SUPPORTED else P_REVIEW
         if rng.random() >= p:
             self._expire(case, t)
@@ -282,29 +311,40 @@ class Storyteller:
             asked = t.at(delivered + dt.timedelta(days=rng.randint(3, 27)))
         except _Stop:
             return False
-        city = self.org.city_bureau
-        case_request_review(complainant, case_id=pk, review_unit_id=city.pk, on=asked,
+        body = self.org.city_departments[msg.label] if rng.random() < P_REVIEW_BY_SECTOR else d.government
+        case_request_review(complainant, case_id=pk, review_unit_id=body.pk, on=asked,
                             reason="对处理意见不服，认为原办理单位调查不充分，申请复查。")
         decided = t.after(8, 28, rng)
-        review_outcome = rng.choices([Outcome.NOT_SUPPORTED, Outcome.PARTLY, Outcome.SUPPORTED], [70, 20, 10])[0]
+        decision = rng.choices(list(REVIEW_FINDINGS), [70, 12, 8, 10])[0]
+        basis = REVIEW_BASIS.format(basis=LEGAL_BASIS[msg.label])
+        reviewer = self.staff(body, Role.HANDLER)
+        if decision == ReviewDecision.REDO:
+            case_order_redo(reviewer, case_id=pk, findings=REVIEW_FINDINGS[decision], legal_basis=basis,
+                            opinion=REVIEW_OPINION[decision].format(you=you), on=decided)
+            dept = d.departments[msg.label]
+            _, case, _ = self._reply(case, msg, dept, self.staff(dept, Role.HANDLER), t.after(10, 30, rng))
+            self._expire(case, t)
+            return True
         got = decided + dt.timedelta(days=rng.randint(0, 3))
-        case = case_decide_review(self.staff(city, Role.HANDLER), case_id=pk, outcome=review_outcome,
-                                  opinion=REVIEW_OPINION[review_outcome], on=decided,
+        case = case_decide_review(reviewer, case_id=pk, decision=decision, findings=REVIEW_FINDINGS[decision],
+                                  opinion=REVIEW_OPINION[decision].format(you=you), legal_basis=basis, on=decided,
                                   received_on=got if got <= self.today else None)
         if rng.random() >= P_REREVIEW:
             self._expire(case, t)
             return True
-        prov = self.org.province_bureau
-        case_request_rereview(complainant, case_id=pk, rereview_unit_id=prov.pk,
+        city = self.org.city_government
+        case_request_rereview(complainant, case_id=pk, rereview_unit_id=city.pk,
                               on=t.at(max(got, decided) + dt.timedelta(days=rng.randint(3, 25))),
                               reason="对复查意见仍不服，申请复核。")
-        handler = self.staff(prov, Role.HANDLER)
+        handler = self.staff(city, Role.HANDLER)
         if rng.random() < P_HEARING:
             case_start_hearing(handler, case_id=pk, note="邀请信访人、原办理单位和社区代表参加听证。", on=t.after(3, 10, rng))
             case_end_hearing(handler, case_id=pk, note="听证结束，各方充分陈述了意见。", on=t.after(1, 5, rng))
-        final = rng.choices([Outcome.NOT_SUPPORTED, Outcome.PARTLY, Outcome.SUPPORTED], [75, 17, 8])[0]
-        case_decide_rereview(self.staff(prov, Role.ACCOUNTABLE_OFFICIAL), case_id=pk, outcome=final,
-                             opinion=REREVIEW_OPINION[final], on=t.after(5, 25, rng))
+        final = rng.choices(list(REREVIEW_OPINION), [75, 15, 10])[0]
+        case_decide_rereview(self.staff(city, Role.ACCOUNTABLE_OFFICIAL), case_id=pk, decision=final,
+                             findings=REVIEW_FINDINGS[final], opinion=REREVIEW_OPINION[final].format(you=you),
+                             legal_basis=REREVIEW_BASIS.format(basis=LEGAL_BASIS[msg.label]),
+                             on=t.after(5, 25, rng))
         return True
 
     def _expire(self, case: Case, t: Clock) -> None:

@@ -1,62 +1,68 @@
-"""Which notices a case has, and their PDFs: what the workspace and the portal list and serve.
+"""Which documents a case has, and their PDFs: what the workspace and the portal list and serve.
 
-A notice exists once the event it reports exists; it is rendered on request from
-that event, so it always says what the record says. Its serial number is the
-event's place among the same notices of its jurisdiction and year, so rendering
-it again gives the same number.
+Numbered notices are the case's ``IssuedDocument`` rows, each printed from what it
+said when it was issued, with its own number and date. The 登记回执 and each
+复查（复核）申请回执 are identified by the case number and built from their event.
+Printing is deterministic: the same document gives the same bytes, and a
+process keeps the last few it printed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
 
 from django.urls import reverse
 
 from casework.audit.models import Event
 from casework.cases.models import Case
-from casework.organisation.models import Unit, UnitKind
 
 from . import from_case
+from .layout import notice_fonts
+from .models import DocumentKind, IssuedDocument
 from .notices import render_notice
+from .snapshot import from_content
+
+RECEIPT = "receipt"
+REVIEW_RECEIPT_VERBS = {"request_review": ("review-receipt", "信访事项复查申请回执"),
+                        "request_rereview": ("rereview-receipt", "信访事项复核申请回执")}
+RECEIPT_TITLE = "信访事项登记回执"
 
 
-@dataclass(frozen=True)
-class Kind:
-    verb: str  # the event it reports
-    title: str
-    build: Callable  # (case, serial) -> notice dataclass
-    public: bool = True  # shown to the complainant on the portal
+def slug(kind: str) -> str:
+    return kind.replace("_", "-")
 
 
-def _review_body(case: Case) -> str:
-    """Where review is asked (Art 35): the petition office one level above the unit that replied."""
-    unit = case.lead_unit or case.current_unit
-    ancestors = [int(p) for p in unit.jurisdiction.path.strip("/").split("/") if p][:-1]
-    above = (Unit.objects.filter(jurisdiction_id__in=ancestors, kind=UnitKind.PETITION_OFFICE, is_active=True)
-             .order_by("-jurisdiction__path").first())
-    return above.name if above else "上一级行政机关"
+def _document_key(doc: IssuedDocument) -> str:
+    return f"{slug(doc.kind)}-{doc.pk}"
 
 
-KINDS: dict[str, Kind] = {
-    "receipt": Kind("register", "登记回执", lambda c, s: from_case.receipt_from_case(c, serial=s)),
-    "forwarding": Kind("forward", "转送告知书", lambda c, s: from_case.forwarding_from_case(c, serial=s)),
-    "redirect": Kind("redirect", "告知书（其他法定途径）", lambda c, s: from_case.redirect_from_case(c, serial=s)),
-    "extension": Kind("approve_extension", "延期办理告知书", lambda c, s: from_case.extension_from_case(c, serial=s)),
-    "handling-opinion": Kind("reply", "信访事项处理意见书",
-                             lambda c, s: from_case.handling_opinion_from_case(c, serial=s, review_body=_review_body(c))),
-    "review-opinion": Kind("decide_review", "信访事项复查意见书",
-                           lambda c, s: from_case.review_opinion_from_case(c, serial=s, rereview_body=_review_body(c))),
-    "rereview-opinion": Kind("decide_rereview", "信访事项复核意见书",
-                             lambda c, s: from_case.rereview_opinion_from_case(c, serial=s)),
-}
+def documents_for_case(case: Case, public: bool = False) -> list[dict]:
+    """Every document of the case, in the order issued: {key, kind, title, number, issued_on, url}."""
+    name = "portal_document" if public else "case_document"
+
+    def url(key):
+        return reverse(name, args=(case.number, key) if public else (case.pk, key))
+
+    out = [{"key": RECEIPT, "kind": RECEIPT, "title": RECEIPT_TITLE, "number": "", "issued_on": case.received_on,
+            "order": 0}]
+    for e in Event.objects.filter(case=case, verb__in=REVIEW_RECEIPT_VERBS).only("id", "verb", "effective_on"):
+        key, title = REVIEW_RECEIPT_VERBS[e.verb]
+        out.append({"key": f"{key}-{e.pk}", "kind": key, "title": title, "number": "", "issued_on": e.effective_on,
+                    "order": e.pk})
+    for doc in IssuedDocument.objects.filter(case=case).only("id", "kind", "number", "issued_on", "event_id"):
+        out.append({"key": _document_key(doc), "kind": slug(doc.kind), "title": DocumentKind(doc.kind).label,
+                    "number": doc.number, "issued_on": doc.issued_on, "order": doc.event_id or 0})
+    out.sort(key=lambda d: (d["order"], d["key"]))
+    for d in out:
+        d["url"] = url(d["key"])
+        del d["order"]
+    return out
 
 
-def _serial(event: Event) -> int:
-    return Event.objects.filter(
-        jurisdiction_id=event.jurisdiction_id, verb=event.verb, effective_on__year=event.effective_on.year,
-        seq__lte=event.seq,
-    ).count()
+def challenged_opinion(case: Case) -> dict:
+    """The opinion a review (of a replied case) or re-review (of a reviewed one) would challenge."""
+    kind = DocumentKind.REVIEW_OPINION if case.state == "reviewed" else DocumentKind.HANDLING_OPINION
+    return from_case._challenged(case, None, kind)
 
 
 RECEIPT_CODES = "receipt_codes"
@@ -73,31 +79,59 @@ def receipt_code(request, case: Case) -> str:
     return request.session.get(RECEIPT_CODES, {}).get(str(case.pk), "")
 
 
-def documents_for_case(case: Case, public: bool = False) -> list[dict]:
-    verbs = set(Event.objects.filter(case=case).values_list("verb", flat=True))
-    out = []
-    for key, kind in KINDS.items():
-        if kind.verb in verbs and (kind.public or not public):
-            name = "portal_document" if public else "case_document"
-            args = (case.number, key) if public else (case.pk, key)
-            out.append({"kind": key, "title": kind.title, "url": reverse(name, args=args)})
-    return out
+def notice_for(case: Case, key: str, *, access_code: str = ""):
+    """The notice (a dataclass of notices.py) behind one document key of the case; LookupError if none."""
+    if key == RECEIPT:
+        return from_case.receipt(case, access_code=access_code)
+    head, _, tail = key.rpartition("-")
+    if not tail.isdigit():
+        raise LookupError(key)
+    for verb, (receipt_key, _) in REVIEW_RECEIPT_VERBS.items():
+        if head == receipt_key:
+            event = Event.objects.filter(case=case, verb=verb, pk=int(tail)).first()
+            if event is None:
+                raise LookupError(key)
+            return from_case.review_receipt(case, event)
+    doc = IssuedDocument.objects.filter(case=case, pk=int(tail)).select_related("unit", "event").first()
+    if doc is None or slug(doc.kind) != head:
+        raise LookupError(key)
+    return issued_notice(doc, case)
+
+
+def issued_notice(doc: IssuedDocument, case: Case):
+    """An issued document as it was issued: its stored content, or (numbered before contents were stored)
+    rebuilt from its event; its own number and date either way, addressed to the case's complainant."""
+    if doc.content:
+        notice = from_content(doc.content)
+    else:
+        import dataclasses
+
+        notice = dataclasses.replace(from_case.build(doc.kind, case, doc.event, doc.unit),
+                                     number=doc.number, date=doc.issued_on)
+    return from_case.with_addressee(notice, case)
 
 
 def render_for_case(case: Case, key: str, *, access_code: str = "") -> tuple[str, bytes]:
-    """(filename, PDF) of one notice of the case; KeyError / LookupError when it does not exist.
+    """(filename, PDF) of one document of the case; LookupError when it does not exist.
 
-    ``access_code`` goes on the receipt only, and only from the session that just
-    registered the case: the code itself is never stored.
+    ``access_code`` goes on the registration receipt only, and only from the session that just
+    registered the case: the code itself is never stored. Raises ``fonts.FontProblem`` rather than
+    print a glyph the fonts lack.
     """
-    kind = KINDS[key]
-    event = Event.objects.filter(case=case, verb=kind.verb).order_by("-id").first()
-    if event is None:
-        raise LookupError(key)
-    notice = kind.build(case, _serial(event))
-    if key == "receipt" and access_code:
-        from dataclasses import replace
-
-        notice = replace(notice, access_code=access_code)
-    pdf = render_notice(notice)
+    notice = notice_for(case, key, access_code=access_code)
+    try:
+        pdf = _pdf(notice, _fonts_key())
+    except TypeError:  # a notice holding a list is not hashable: print it without the cache
+        pdf = render_notice(notice)
     return f"{case.number}-{key}.pdf", pdf
+
+
+def _fonts_key() -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(notice_fonts().items()))
+
+
+@lru_cache(maxsize=32)
+def _pdf(notice, fonts: tuple) -> bytes:
+    """Printing is deterministic, so a reprint in the same process, with the same fonts, is the bytes
+    printed before."""
+    return render_notice(notice)

@@ -20,13 +20,18 @@ The layout (see shared/NOTICES.md):
   （一） (楷体), 1. (仿宋 bold), （1） (仿宋).
 - Attachments: "附件：" two characters in, one blank line after the body.
 - Signature centred over the date; the date right-aligned with four
-  characters of space on its right; the seal area (a 42 mm circle) over both.
+  characters of space on its right; the seal area (a 42 mm circle) over both,
+  kept on the page of the last paragraph (never a page with only the signature).
+- Optionally (per issuing unit) a red 版头: the issuer's name in red 小标宋, large
+  and centred, over a red rule; the 发文字号 then sits right under the rule.
 - Page numbers "— 1 —", 14 pt, 7 mm below the text block, odd pages right,
   even pages left, one character in from the edge.
 
-Fonts come from ``settings.CASEWORK_NOTICE_FONTS`` (see ``DEFAULT_FONTS``), so an
-office that owns 方正小标宋 and 仿宋_GB2312 can use them. WeasyPrint embeds
-(subsets) every font it uses, and the text stays extractable.
+Fonts come from ``settings.CASEWORK_NOTICE_FONTS`` (see ``DEFAULT_FONTS``): each role
+is a list of families, the licensed 方正小标宋 and 仿宋_GB2312 first where an office has
+them, the free fonts last. Only the installed ones reach the CSS, and ``fonts.py``
+refuses a document with a character none of them has. WeasyPrint embeds (subsets)
+every font it uses, and the text stays extractable.
 """
 
 from __future__ import annotations
@@ -41,19 +46,22 @@ from typing import Iterable, Sequence
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
-# Free substitutes from Debian packages (fonts-noto-cjk, fonts-arphic-ukai). There is no
+# The official faces where an office has installed them (they are not freely licensed), then
+# free substitutes from Debian packages (fonts-noto-cjk, fonts-arphic-ukai). There is no
 # light Debian package with a simplified-Chinese 仿宋: texlive-lang-chinese (FandolFang)
 # pulls in TeX Live, and fonts-cwtex-fs is traditional-only (it lacks 访、处、书、县 …),
-# so the body falls back to Noto Serif CJK SC. Each value is a list of families, tried
-# in order; an office with licensed fonts puts e.g. "仿宋_GB2312" first.
+# so the body falls back to Noto Serif CJK SC. Each value is a list of families, tried in
+# order; families that are not installed are left out of the CSS.
 DEFAULT_FONTS: dict[str, object] = {
-    "title": ["Noto Serif CJK SC"],  # 小标宋
-    "title_weight": 700,  # Noto Serif CJK SC Bold is the nearest to 小标宋; use 400 with a real 小标宋
-    "body": ["Noto Serif CJK SC"],  # 仿宋
-    "hei": ["Noto Sans CJK SC"],  # 黑体: level-1 headings
-    "kai": ["AR PL UKai CN"],  # 楷体: level-2 headings
-    "song": ["Noto Serif CJK SC"],  # 宋体: page numbers
+    "title": ["方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"],  # 小标宋
+    "title_weight": None,  # None: 400 with a real 小标宋, else 700 (Noto Serif CJK SC Bold is the nearest)
+    "body": ["仿宋_GB2312", "仿宋", "FangSong_GB2312", "FangSong", "Noto Serif CJK SC"],  # 仿宋
+    "hei": ["黑体", "SimHei", "Noto Sans CJK SC"],  # 黑体: level-1 headings
+    "kai": ["楷体_GB2312", "楷体", "KaiTi_GB2312", "KaiTi", "AR PL UKai CN"],  # 楷体: level-2 headings
+    "song": ["宋体", "SimSun", "Noto Serif CJK SC"],  # 宋体: page numbers
 }
+XIAOBIAOSONG = ("小标宋", "XiaoBiaoSong")
+LETTERHEAD_RED = "#E60012"  # the red of a 版头 (GB/T 9704: 推荐使用红色小标宋体字)
 
 FONT_ROLES = ("title", "body", "hei", "kai", "song")
 
@@ -85,6 +93,20 @@ def notice_fonts() -> dict[str, object]:
 
 def font_families(role: str, fonts: dict | None = None) -> list[str]:
     return list((fonts or notice_fonts())[role])
+
+
+def installed_fonts(fonts: dict | None = None) -> dict[str, object]:
+    """The font settings with each role's list cut to the installed families (a role with none keeps its
+    list: ``fonts.check_coverage`` then says which to install), and the title weight decided."""
+    from .fonts import installed_families
+
+    fonts = dict(fonts or notice_fonts())
+    for role in FONT_ROLES:
+        fonts[role] = installed_families(fonts[role]) or list(fonts[role])
+    if fonts.get("title_weight") is None:
+        first = fonts["title"][0]
+        fonts["title_weight"] = 400 if any(k in first for k in XIAOBIAOSONG) else 700
+    return fonts
 
 
 def _css_families(families: Iterable[str]) -> str:
@@ -304,6 +326,7 @@ class Document:
     signatories: Sequence[Signatory] = ()  # places to sign before the seal block (mediation), two a row
     signatories_heading: str = ""  # e.g. 当事人（签名、盖章或者按指印）
     seal: bool = True  # leave the seal area over the signature and date
+    letterhead: str = ""  # 版头: the issuing body's name in red over a red rule; "" for none
     lang: str = "zh-CN"
     meta_subject: str = ""
     extra_css: str = field(default="", repr=False)
@@ -338,11 +361,30 @@ def _engine():
     return Engine(dirs=[str(TEMPLATE_DIR)], autoescape=True, debug=False)
 
 
+def text_runs(doc: Document) -> dict[str, str]:
+    """Everything the document prints, by the font role that prints it (for ``fonts.check_coverage``)."""
+    blocks = _numbered(doc.blocks)
+    body = [doc.number, doc.addressee, "：", doc.signature, chinese_date(doc.date) if doc.date else "",
+            f"（{doc.note}）" if doc.note else "", doc.signatories_heading, "（印章）"]
+    body += [b["text"] for b in blocks if b["kind"] in ("p", "line", "plain")]
+    body += [b["label"] + b["text"] for b in blocks if b["kind"] in ("h3", "h4")]
+    body += [b["tail"] for b in blocks]
+    body += [a["label"] + a["text"] for a in _attachment_rows(list(doc.attachments))]
+    body += [f"{s.label}：{s.name}" for s in doc.signatories]
+    return {
+        "title": "".join(doc.title) + doc.letterhead,
+        "body": "".join(body),
+        "hei": "".join(b["label"] + b["text"] for b in blocks if b["kind"] == "h1"),
+        "kai": "".join(b["label"] + b["text"] for b in blocks if b["kind"] == "h2"),
+        "song": "— 0123456789",  # the page numbers
+    }
+
+
 def render_html(doc: Document, *, seal_guide: bool | None = None, fonts: dict | None = None) -> str:
     """The HTML (with its CSS inline) that ``render_pdf`` prints."""
     from django.template import Context
 
-    fonts = fonts or notice_fonts()
+    fonts = installed_fonts(fonts)
     if seal_guide is None:
         seal_guide = _setting("CASEWORK_NOTICE_SEAL_GUIDE", False)
     engine = _engine()
@@ -355,6 +397,7 @@ def render_html(doc: Document, *, seal_guide: bool | None = None, fonts: dict | 
                 "f_kai": _css_families(fonts["kai"]),
                 "f_song": _css_families(fonts["song"]),
                 "title_weight": int(fonts["title_weight"]),
+                "red": LETTERHEAD_RED,
             },
             autoescape=False,
         )
@@ -364,7 +407,8 @@ def render_html(doc: Document, *, seal_guide: bool | None = None, fonts: dict | 
         "css": css + doc.extra_css,
         "title_lines": title_lines(doc.title),
         "title_text": "".join(doc.title).replace("\n", ""),
-        "blocks": _numbered(doc.blocks),
+        "blocks": _numbered(doc.blocks)[:-1],
+        "last_block": (_numbered(doc.blocks) or [None])[-1],
         "attachments": _attachment_rows(list(doc.attachments)),
         "signatory_rows": [list(doc.signatories[i : i + 2]) for i in range(0, len(doc.signatories), 2)],
         "date_text": chinese_date(doc.date) if doc.date else "",
@@ -374,11 +418,18 @@ def render_html(doc: Document, *, seal_guide: bool | None = None, fonts: dict | 
 
 
 def render_pdf(doc: Document, *, seal_guide: bool | None = None, fonts: dict | None = None) -> bytes:
-    """PDF bytes of ``doc``: fonts embedded (subset), text extractable."""
+    """PDF bytes of ``doc``: fonts embedded (subset), text extractable.
+
+    ``fonts.FontProblem`` when a font is not installed or lacks a character the document prints:
+    never a PDF with empty boxes.
+    """
     from weasyprint import HTML
 
+    from .fonts import check_coverage
     from .justify import install
 
+    fonts = installed_fonts(fonts)
+    check_coverage(text_runs(doc), fonts)
     install()  # 两端对齐 for Chinese lines (WeasyPrint only widens spaces)
     html = render_html(doc, seal_guide=seal_guide, fonts=fonts)
     # pdf_tags: a tagged PDF (headings, paragraphs, reading order) for screen readers.

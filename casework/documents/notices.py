@@ -4,7 +4,9 @@ Each notice takes a small frozen dataclass (no Django models), so the module can
 be tested alone and reused by the staff workspace, the portal and batch jobs;
 ``from_case.py`` builds the dataclasses from a case and its events. The wording
 is what a county office prints; the articles are those of the 信访工作条例 (2022)
-and the 人民调解法 (see shared/law/RULES.md):
+and the 人民调解法 (see shared/law/RULES.md). A letter to one person says 您 throughout,
+to a group 你们; statutory periods come from ``casework.rules.clocks`` and are written as
+their law writes them (the 条例 「30日」, the 人民调解法 「三十日」); 一式三份 in Chinese numerals:
 
 =====================  ===========================================  =================
 function               document                                      rules
@@ -16,6 +18,7 @@ extension_notice       信访事项延期办理告知书                        
 handling_opinion       信访事项处理意见书                               Art 32, 35
 review_opinion         信访事项复查意见书                               Art 35, 36 ¶1
 rereview_opinion       信访事项复核意见书                               Art 36
+review_request_receipt 信访事项复查（复核）申请回执                       Art 35, 36 ¶1
 supervision_notice     信访事项督办通知                                 (督查督办)
 mediation_agreement    人民调解协议书 (and its draft)                    人民调解法 Art 29, 31, 33
 =====================  ===========================================  =================
@@ -32,98 +35,26 @@ from typing import Sequence
 from casework.rules.clocks import RULES
 
 from .layout import (
-    H1, H2, Block, Document, P, Signatory, _css_families, chinese_date, cn_numeral, document_number, font_families,
-    paragraphs, render_pdf,
+    H1, H2, Block, Document, P, Signatory, _css_families, cn_numeral, document_number, font_families, paragraphs,
+    render_pdf,
+)
+from .notice_base import (  # noqa: F401 (re-exported: callers import them from here)
+    CONFIRMATION_DAYS, DECISION_PHRASES, HANDLING_DAYS, LEGACY_OUTCOME_PHRASES, MAX_EXTENSION_DAYS, MEDIATION_LAW,
+    NOTICE_DAYS, OUTCOME_PHRASES, REGULATION, REVIEW_REQUEST_DAYS, ROUTES, Notice, NoticeError, ToComplainant,
+    _d, _need, _outcome, _sentence,
+)
+from .review_notices import (  # noqa: F401
+    RereviewOpinion, ReviewOpinion, ReviewRequestReceipt, _rereview, _review, _review_receipt, rereview_opinion,
+    review_opinion, review_request_receipt,
 )
 
 __all__ = [
     "ExtensionNotice", "ForwardingNotice", "HandlingOpinion", "MediationAgreement", "MediationParty", "NoticeError",
-    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "SupervisionNotice",
+    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "ReviewRequestReceipt", "SupervisionNotice",
     "OUTCOME_PHRASES", "ROUTES", "build_document", "document_number", "extension_notice", "forwarding_notice",
     "handling_opinion", "mediation_agreement", "receipt_notice", "redirect_notice", "render_notice",
-    "rereview_opinion", "review_opinion", "supervision_notice",
+    "rereview_opinion", "review_opinion", "review_request_receipt", "supervision_notice", "DECISION_PHRASES",
 ]
-
-REGULATION = "《信访工作条例》"
-MEDIATION_LAW = "《中华人民共和国人民调解法》"
-
-# Art 32: 支持 / 部分支持 / 不支持 (keys as casework.rules.lifecycle.Outcome)
-OUTCOME_PHRASES = {
-    "supported": "予以支持",
-    "partly": "部分予以支持",
-    "not_supported": "不予支持",
-}
-
-# Art 31(1)-(4) (keys as casework.rules.lifecycle.Route): (item, the procedure, in words)
-ROUTES = {
-    "litigation": ("（一）", "审判机关诉讼程序或者复议程序、检察机关刑事立案程序或者法律监督程序、公安机关法律程序"),
-    "arbitration": ("（二）", "仲裁"),
-    "party_appeal": ("（三）", "党员申诉、申请复审等"),
-    "administrative": ("（四）", "行政复议、行政裁决、行政确认、行政许可、行政处罚等行政程序"),
-}
-
-
-class NoticeError(ValueError):
-    """The data cannot make this notice (a missing or impossible value)."""
-
-
-def _need(value, what: str):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise NoticeError(f"缺少{what}")
-    return value.strip() if isinstance(value, str) else value
-
-
-def _d(value: dt.date | None) -> str:
-    return chinese_date(value) if value else ""
-
-
-def _sentence(text: str) -> str:
-    """Staff text inside a sentence: no trailing full stop."""
-    return (text or "").strip().rstrip("。；;.")
-
-
-def _outcome(outcome: str) -> str:
-    try:
-        return OUTCOME_PHRASES[outcome]
-    except KeyError:
-        raise NoticeError(f"未知的处理结果：{outcome!r}（应为 {'、'.join(OUTCOME_PHRASES)}）") from None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Notice:
-    """What every notice has: who issues it, when, under which number."""
-
-    issuer: str  # 发文机关全称 (署名)
-    date: dt.date  # 成文日期
-    number: str = ""  # 发文字号, see document_number()
-    contact: str = ""  # 附注: 联系人、联系电话
-    attachments: Sequence[str] = ()
-
-    def _doc(self, title: Sequence[str], blocks: Sequence[Block], addressee: str = "", *, case_number: str = "",
-             **kw) -> Document:
-        """The case number, when given, goes in the 附注 under the date, with the contact line."""
-        note = "；".join(x for x in (f"事项编号：{case_number}" if case_number else "", self.contact) if x)
-        return Document(
-            title=title, date=_need(self.date, "成文日期"), signature=_need(self.issuer, "发文机关"),
-            number=self.number, addressee=addressee, blocks=blocks, attachments=tuple(self.attachments),
-            note=note, meta_subject=kw.pop("subject", ""), **kw,
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class ToComplainant(Notice):
-    addressee: str  # 信访人姓名（名称）; a group: "张三、李四等12人"
-    group: bool = False  # 集体访: "你们"
-    case_number: str = ""
-
-    @property
-    def you(self) -> str:
-        return "你们" if self.group else "你"
-
-    def _case_doc(self, kind: str, blocks: Sequence[Block]) -> Document:
-        """Title 发文机关 + 文种; the case number in the 附注."""
-        return self._doc([self.issuer, kind], blocks, self.addressee, subject=self.case_number,
-                         case_number=self.case_number)
 
 
 # --- 登记回执 / 受理告知书 (Art 22, 23, 34) ---------------------------------------------------
@@ -140,7 +71,7 @@ class ReceiptNotice(ToComplainant):
     registered_on: dt.date | None = None  # default: the day received
     accepted_on: dt.date | None = None
     handling_unit: str = ""  # where it goes: the unit that will handle it
-    handling_days: int = 60  # Art 34
+    handling_days: int = HANDLING_DAYS  # Art 34
     query: str = ""  # where to look progress up (Art 18 ¶1, 21 ¶2)
 
 
@@ -158,7 +89,8 @@ def _receipt(n: ReceiptNotice) -> Document:
             blocks.append(P(f"该事项由{n.handling_unit}具体承办。"))
         blocks.append(P(
             f"依照{REGULATION}第三十四条的规定，该事项应当自受理之日起{n.handling_days}日内办结；"
-            f"情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过30日，并告知{you}延期理由。"
+            f"情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不得超过{MAX_EXTENSION_DAYS}日，"
+            f"并告知{you}延期理由。"
             f"办结后，本机关将出具信访处理意见书。"
         ))
     else:
@@ -167,14 +99,14 @@ def _receipt(n: ReceiptNotice) -> Document:
         blocks.append(P(f"{you}于{received}{how}提出的“{matter}”信访事项，本机关已于{registered}予以登记。"))
         if here:
             blocks.append(P(
-                f"依照{REGULATION}第二十二条、第二十三条的规定，本机关将自收到该事项之日起15日内"
+                f"依照{REGULATION}第二十二条、第二十三条的规定，本机关将自收到该事项之日起{NOTICE_DAYS}日内"
                 f"书面告知{you}处理途径和程序。"
             ))
         else:
             blocks.append(P(
                 f"依照{REGULATION}第二十二条的规定，按照属地管理、分级负责，谁主管、谁负责的原则，"
                 f"该事项将转送{n.handling_unit}办理。{n.handling_unit}将依照第二十三条第三款的规定，"
-                f"自收到该事项之日起15日内书面告知{you}接收情况以及处理途径和程序。"
+                f"自收到该事项之日起{NOTICE_DAYS}日内书面告知{you}接收情况以及处理途径和程序。"
             ))
     if n.case_number:
         blocks.append(P(f"事项编号：{n.case_number}"))
@@ -215,7 +147,7 @@ def _forwarding(n: ForwardingNotice) -> Document:
             f"将该事项转送{to}办理。"
         ),
         P(
-            f"依照{REGULATION}第二十三条第三款的规定，{to}将自收到该事项之日起15日内书面告知{you}接收情况"
+            f"依照{REGULATION}第二十三条第三款的规定，{to}将自收到该事项之日起{NOTICE_DAYS}日内书面告知{you}接收情况"
             f"以及处理途径和程序。"
             + (f"{to}的联系方式：{_sentence(n.to_unit_contact)}。" if n.to_unit_contact else "")
         ),
@@ -286,13 +218,15 @@ class ExtensionNotice(ToComplainant):
 
 def _extension(n: ExtensionNotice) -> Document:
     you = n.you
-    if isinstance(n.extension_days, bool) or not isinstance(n.extension_days, int) or not 1 <= n.extension_days <= 30:
-        raise NoticeError(f"延长期限应为1至30日（第三十四条），不是{n.extension_days!r}")
+    days = n.extension_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise NoticeError(f"延长期限应为1至{MAX_EXTENSION_DAYS}日（第三十四条），不是{days!r}")
     blocks = [
         P(
             f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
             f"，本机关已于{_d(_need(n.accepted_on, '受理日期'))}受理。依照{REGULATION}"
-            f"第三十四条的规定，该事项应当自受理之日起60日内办结，即于{_d(_need(n.original_due, '原办理期限'))}前办结。"
+            f"第三十四条的规定，该事项应当自受理之日起{HANDLING_DAYS}日内办结，"
+            f"即于{_d(_need(n.original_due, '原办理期限'))}前办结。"
         ),
         P(f"因该事项情况复杂，不能在规定期限内办结，经本机关负责人批准，办理期限延长{n.extension_days}日，"
           f"本机关将于{_d(_need(n.new_due, '延长后的期限'))}前办结并出具信访处理意见书。"),
@@ -317,11 +251,21 @@ class HandlingOpinion(ToComplainant):
     request: str  # 投诉请求
     facts_reasons: str  # 事实和理由, as the complainant stated them
     findings: str  # 经调查核实的事实
-    outcome: str  # supported / partly / not_supported
+    outcome: str = ""  # supported / explained / not_supported (Art 32)
+    outcomes: Sequence[tuple[str, str]] = ()  # or one per request: (request, outcome), at least two
     opinion: str  # 处理意见
     legal_basis: str  # 法律法规依据
     review_body: str  # the next higher body that reviews (Art 35)
     review_body_contact: str = ""
+
+
+def _outcome_blocks(n: HandlingOpinion) -> list[Block]:
+    you = n.you
+    if n.outcomes:
+        items = [(_sentence(_need(r, "请求内容")), _outcome(o)) for r, o in n.outcomes]
+        return [P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求逐项处理如下："),
+                *[P(f"{i}. 对“{r}”的请求，{o}{'。' if i == len(items) else '；'}") for i, (r, o) in enumerate(items, 1)]]
+    return [P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求{_outcome(n.outcome)}。")]
 
 
 def _handling(n: HandlingOpinion) -> Document:
@@ -338,13 +282,13 @@ def _handling(n: HandlingOpinion) -> Document:
         H2("经调查核实的事实"),
         *paragraphs(_need(n.findings, "调查核实的事实")),
         H1("处理意见"),
-        P(f"根据上述事实，依照有关法律法规和政策规定，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
+        *_outcome_blocks(n),
         *paragraphs(_need(n.opinion, "处理意见")),
         H1("法律法规依据"),
         *paragraphs(_need(n.legal_basis, "法律法规依据")),
         P(
-            f"如{you}对本处理意见不服，可以自收到本意见书之日起30日内，向{_need(n.review_body, '复查机关')}"
-            f"请求复查（{REGULATION}第三十五条）。"
+            f"如{you}对本处理意见不服，可以自收到本意见书之日起{REVIEW_REQUEST_DAYS}日内，"
+            f"向{_need(n.review_body, '复查机关')}请求复查（{REGULATION}第三十五条）。"
             + (f"{n.review_body}的联系方式：{_sentence(n.review_body_contact)}。" if n.review_body_contact else "")
         ),
     ]
@@ -354,105 +298,6 @@ def _handling(n: HandlingOpinion) -> Document:
 def handling_opinion(notice: HandlingOpinion) -> bytes:
     """处理意见书: request, facts and reasons, opinion, legal basis (Art 32); the right to review (Art 35)."""
     return render_pdf(_handling(notice))
-
-
-# --- 复查意见书 (Art 35, 36 ¶1) ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReviewOpinion(ToComplainant):
-    original_issuer: str  # who issued the 处理意见书
-    original_date: dt.date | None = None
-    original_number: str = ""
-    requested_on: dt.date  # the review request
-    request: str  # 复查请求 and its reasons
-    findings: str  # 复查查明的事实
-    outcome: str
-    opinion: str
-    legal_basis: str
-    rereview_body: str  # the body that re-reviews (Art 36)
-    rereview_body_contact: str = ""
-
-
-def _original(issuer: str, date: dt.date | None, number: str, kind: str) -> str:
-    when = f"于{_d(date)}" if date else ""
-    num = f"（{number}）" if number else ""
-    return f"{issuer}{when}作出的《{kind}》{num}"
-
-
-def _review(n: ReviewOpinion) -> Document:
-    you = n.you
-    original = _original(_need(n.original_issuer, "原处理机关"), n.original_date, n.original_number, "信访事项处理意见书")
-    blocks = [
-        P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复查请求日期'))}向本机关请求复查。"
-          f"本机关依照{REGULATION}第三十五条的规定进行了复查，现将复查意见告知如下："),
-        H1("复查请求"),
-        *paragraphs(_need(n.request, "复查请求")),
-        H1("复查认定的事实和理由"),
-        *paragraphs(_need(n.findings, "复查认定的事实")),
-        H1("复查意见"),
-        P(f"经复查，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
-        *paragraphs(_need(n.opinion, "复查意见")),
-        H1("法律法规依据"),
-        *paragraphs(_need(n.legal_basis, "法律法规依据")),
-        P(
-            f"如{you}对本复查意见不服，可以自收到本复查意见书之日起30日内，向{_need(n.rereview_body, '复核机关')}"
-            f"请求复核（{REGULATION}第三十六条第一款）。"
-            + (f"{n.rereview_body}的联系方式：{_sentence(n.rereview_body_contact)}。" if n.rereview_body_contact else "")
-        ),
-    ]
-    return n._case_doc("信访事项复查意见书", blocks)
-
-
-def review_opinion(notice: ReviewOpinion) -> bytes:
-    """复查意见书 (Art 35), with the right to re-review within 30 days (Art 36 ¶1)."""
-    return render_pdf(_review(notice))
-
-
-# --- 复核意见书 (Art 36) -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class RereviewOpinion(ToComplainant):
-    review_issuer: str  # who issued the 复查意见书
-    review_date: dt.date | None = None
-    review_number: str = ""
-    requested_on: dt.date
-    request: str
-    findings: str
-    outcome: str
-    opinion: str
-    legal_basis: str
-    hearing_on: dt.date | None = None  # a hearing was held (Art 36 ¶2)
-
-
-def _rereview(n: RereviewOpinion) -> Document:
-    you = n.you
-    original = _original(_need(n.review_issuer, "复查机关"), n.review_date, n.review_number, "信访事项复查意见书")
-    hearing = f"本机关于{_d(n.hearing_on)}举行了听证。" if n.hearing_on else ""
-    blocks = [
-        P(f"{you}不服{original}，于{_d(_need(n.requested_on, '复核请求日期'))}向本机关请求复核。"
-          f"本机关依照{REGULATION}第三十六条的规定进行了复核。{hearing}现将复核意见告知如下："),
-        H1("复核请求"),
-        *paragraphs(_need(n.request, "复核请求")),
-        H1("复核认定的事实和理由"),
-        *paragraphs(_need(n.findings, "复核认定的事实")),
-        H1("复核意见"),
-        P(f"经复核，本机关对{you}的投诉请求{_outcome(n.outcome)}。"),
-        *paragraphs(_need(n.opinion, "复核意见")),
-        H1("法律法规依据"),
-        *paragraphs(_need(n.legal_basis, "法律法规依据")),
-        P(
-            f"本复核意见为该信访事项的终结意见。依照{REGULATION}第三十六条第三款的规定，{you}对本复核意见不服，"
-            f"仍然以同一事实和理由提出投诉请求的，信访部门和其他机关、单位不再受理。"
-        ),
-    ]
-    return n._case_doc("信访事项复核意见书", blocks)
-
-
-def rereview_opinion(notice: RereviewOpinion) -> bytes:
-    """复核意见书 (Art 36): final; the same facts and reasons are not accepted again (Art 36 ¶3)."""
-    return render_pdf(_rereview(notice))
 
 
 # --- 督办通知 --------------------------------------------------------------------------------------
@@ -612,6 +457,7 @@ _BUILDERS = {
     HandlingOpinion: _handling,
     ReviewOpinion: _review,
     RereviewOpinion: _rereview,
+    ReviewRequestReceipt: _review_receipt,
     SupervisionNotice: _supervision,
     MediationAgreement: _mediation,
 }

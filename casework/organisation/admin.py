@@ -23,8 +23,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "jurisdiction", "phone", "is_active"]
-    list_filter = ["kind", "jurisdiction__level", "is_active"]
+    list_display = ["name", "kind", "jurisdiction", "sector", "letterhead", "phone", "is_active"]
+    list_filter = ["kind", "jurisdiction__level", "letterhead", "is_active"]
     search_fields = ["name", "short_name"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "jurisdiction", "categories", "is_active"]}),

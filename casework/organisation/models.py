@@ -61,6 +61,14 @@ class Unit(models.Model):
     kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="所属区域", on_delete=models.PROTECT, related_name="units")
     categories = models.CharField("主管事项", max_length=200, blank=True, help_text="逗号分隔的事项分类")
+    sector = models.CharField(
+        "行业（系统）", max_length=40, blank=True,
+        help_text="职能部门所属的行业，上下级同一行业的部门填写相同名称，如 住房和城乡建设、信访；"
+                  "用于确定复查、复核的上一级机关（《信访工作条例》第三十五条）",
+    )
+    letterhead = models.BooleanField(
+        "文书使用红色版头", default=False, help_text="本单位出具的文书在首页上方印红色的单位名称和红色分隔线",
+    )
     is_active = models.BooleanField("在用", default=True)
     address = models.CharField("通信地址和接待场所", max_length=200, blank=True,
                                help_text="向社会公布（《信访工作条例》第十八条第一款）")

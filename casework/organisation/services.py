@@ -32,9 +32,11 @@ def jurisdiction_set_path(j: Jurisdiction) -> None:
         jurisdiction_set_path(child)
 
 
-def unit_create(*, name: str, kind: str, jurisdiction: Jurisdiction, short_name: str = "", categories: str = "") -> Unit:
+def unit_create(*, name: str, kind: str, jurisdiction: Jurisdiction, short_name: str = "", categories: str = "",
+                sector: str = "", letterhead: bool = False) -> Unit:
     return Unit.objects.create(
-        name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name or name, categories=categories
+        name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name or name, categories=categories,
+        sector=sector, letterhead=letterhead,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from casework.cases import actions as A
 from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
-from casework.organisation.models import Unit, UnitKind
+from casework.organisation.models import Unit
 from casework.rules.clocks import RULES
 from casework.rules.lifecycle import TRANSITIONS, State
 
@@ -41,6 +42,7 @@ PUBLIC_VERBS = {
     "start_hearing": gettext_lazy("复核听证"),
     "end_hearing": gettext_lazy("听证结束"),
     "decide_rereview": gettext_lazy("已出具复核意见"),
+    "order_redo": gettext_lazy("复查（复核）机关责令重新处理"),
     "withdraw": gettext_lazy("已撤回"),
     "record_withdrawal": gettext_lazy("已撤回（书面）"),
     "merge": gettext_lazy("已并入正在办理的信访事项"),
@@ -108,10 +110,10 @@ def _case_for(request, number: str) -> Case:
 
 
 def _higher_units(case: Case) -> list[Unit]:
-    """The petition offices one level up: where review or re-review is asked (Art 35, 36 「上一级」)."""
-    parent = case.current_unit.jurisdiction.parent_id
-    return list(Unit.objects.filter(jurisdiction_id=parent, kind=UnitKind.PETITION_OFFICE, is_active=True)
-                .select_related("jurisdiction"))
+    """Where review or re-review is asked (Art 35, 36 「上一级」): exactly the bodies the review action accepts."""
+    from casework.cases.review_bodies import review_bodies
+
+    return review_bodies(case)
 
 
 def case_page(request, number: str, review_form=None, rate_form=None, withdraw_form=None, status=200):
@@ -131,7 +133,7 @@ def case_page(request, number: str, review_form=None, rate_form=None, withdraw_f
         "review_form": review_form or ReviewForm(units=units, prefix="review") if (can_review or can_rereview) and within else review_form,
         "is_review": can_review,  # else re-review
         "window_passed": (can_review or can_rereview) and not within,
-        "rate_form": rate_form or RateForm(prefix="rate") if case.outcome and not case.satisfaction else rate_form,
+        "rate_form": rate_form or RateForm(prefix="rate") if case.replied_on and not case.satisfaction else rate_form,
         "withdraw_form": withdraw_form or (WithdrawForm(prefix="withdraw") if case.is_open else None),
         "office": case.current_unit,  # the office handling the matter, with its published contact (Art 18 ¶1)
         "documents": _documents(case),
@@ -148,11 +150,9 @@ def document(request, number: str, kind: str):
     """The complainant's own notices as PDF (Art 18: results can be looked up)."""
     from django.http import HttpResponse
 
-    from casework.documents.catalogue import KINDS, receipt_code, render_for_case
+    from casework.documents.catalogue import receipt_code, render_for_case
 
     case = _case_for(request, number)
-    if kind not in KINDS or not KINDS[kind].public:
-        raise Http404(_("没有找到该文书"))
     try:
         filename, pdf = render_for_case(case, kind, access_code=receipt_code(request, case))
     except LookupError:
@@ -178,8 +178,23 @@ def request_review(request, number: str):
         except CaseworkError as e:
             form.add_error(None, e.message)
         else:
-            return redirect("portal_case", number=case.number)
+            return _review_submitted(request, case)
     return case_page(request, number, review_form=form, status=400)
+
+
+def _review_submitted(request, case: Case):
+    """The confirmation: which body has the request, by when it answers, and the receipt (Art 35, 36 ¶1)."""
+    from casework.documents.catalogue import documents_for_case
+
+    case.refresh_from_db()
+    event = Event.objects.filter(case=case, verb__in=["request_review", "request_rereview"]).order_by("-id").first()
+    stage = pgettext("review stage", "复查") if event.verb == "request_review" else pgettext("review stage", "复核")
+    receipt = next(d for d in documents_for_case(case, public=True) if d["key"].endswith(f"-{event.pk}")
+                   and d["kind"].endswith("receipt"))
+    return render(request, "portal/review_submitted.html", {
+        "case": case, "stage": stage, "unit": case.current_unit, "requested_on": event.effective_on,
+        "due": case.due_on if case.due_rule in ("review_decision", "rereview_decision") else None, "receipt": receipt,
+    })
 
 
 @require_POST

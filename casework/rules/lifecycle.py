@@ -10,8 +10,9 @@ person (state, role and the case's preconditions), so that a page never offers
 what ``check`` would refuse before any input is given.
 
 A case's *state* (where it is in the procedure) is kept apart from its
-*outcome* (supported / partly supported / not supported), which only a reply
-or a review decision sets.
+*outcome*: the Art 32 outcome of the reply (支持 / 解释说明 / 不予支持, one per
+request where a matter has several), which only a reply sets, and the review
+body's *decision* beside it (维持 / 撤销 / 变更, or 责令重新处理; Art 35, 36).
 """
 
 from __future__ import annotations
@@ -89,14 +90,53 @@ ROLE_LABELS: dict[Role, str] = {
 
 
 class Outcome(StrEnum):
-    """信访工作条例 Art 32: 支持 / 部分支持 (解释说明) / 不支持."""
+    """信访工作条例 Art 32: 予以支持 / 解释说明 / 不予支持 (RULES.md §0; 「部分支持」 is not one of them).
 
-    SUPPORTED = "supported"
-    PARTLY = "partly"
-    NOT_SUPPORTED = "not_supported"
+    A matter with several requests carries one outcome per request.
+    """
+
+    SUPPORTED = "supported"  # the request is well founded and lawful
+    EXPLAINED = "explained"  # reasonable but without a legal basis: explained
+    NOT_SUPPORTED = "not_supported"  # no factual basis, or contrary to law
 
 
-OUTCOME_LABELS = {Outcome.SUPPORTED: "支持", Outcome.PARTLY: "部分支持", Outcome.NOT_SUPPORTED: "不支持"}
+OUTCOME_LABELS = {Outcome.SUPPORTED: "支持", Outcome.EXPLAINED: "解释说明", Outcome.NOT_SUPPORTED: "不予支持"}
+
+# Values older events and cases hold, read as today's (docs/decisions/0001-art-32-outcomes.md).
+LEGACY_OUTCOMES: dict[str, Outcome] = {"partly": Outcome.EXPLAINED}
+
+
+def outcome_of(value: str) -> Outcome | None:
+    """An outcome as recorded at any time (``partly`` included), as one of the three of Art 32."""
+    if value in set(Outcome):
+        return Outcome(value)
+    return LEGACY_OUTCOMES.get(value)
+
+
+class ReviewDecision(StrEnum):
+    """What a 复查 (Art 35) or 复核 (Art 36) body decides about the opinion before it (RULES.md §0)."""
+
+    UPHOLD = "uphold"  # 维持
+    REVOKE = "revoke"  # 撤销
+    CHANGE = "change"  # 变更
+    REDO = "redo"  # 责令重新处理: back to the unit that replied (the ``order_redo`` transition)
+
+
+REVIEW_DECISION_LABELS = {
+    ReviewDecision.UPHOLD: "维持",
+    ReviewDecision.REVOKE: "撤销",
+    ReviewDecision.CHANGE: "变更",
+    ReviewDecision.REDO: "责令重新处理",
+}
+
+# Review events written before review decisions existed carried an Art 32-style outcome about the
+# complainant's request: not supported meant the opinion stood, partly that it was changed, supported
+# that it was set aside (docs/decisions/0001-art-32-outcomes.md).
+LEGACY_REVIEW_DECISIONS: dict[str, ReviewDecision] = {
+    "not_supported": ReviewDecision.UPHOLD,
+    "partly": ReviewDecision.CHANGE,
+    "supported": ReviewDecision.REVOKE,
+}
 
 
 class Route(StrEnum):
@@ -210,9 +250,35 @@ def _window_passed(facts, on):
 
 
 def _valid_outcome(facts, params, on):
+    """Art 32: one outcome, or one per request (at least two requests, each named)."""
+    per_request = params.get("outcomes") or ()
+    if per_request:
+        if params.get("outcome"):
+            return "请选择一个处理结果，或逐项填写每项请求的处理结果，不能同时填写（第三十二条）"
+        if not isinstance(per_request, (list, tuple)) or len(per_request) < 2:
+            return "逐项答复时至少填写两项请求及其处理结果（第三十二条）"
+        for i, item in enumerate(per_request, 1):
+            request = item.get("request") if isinstance(item, Mapping) else None
+            if not isinstance(request, str) or not request.strip():
+                return f"请填写第{i}项请求的内容（第三十二条）"
+            if item.get("outcome") not in set(Outcome):
+                return f"请选择第{i}项请求的处理结果：支持、解释说明或不予支持（第三十二条）"
+        return None
     if params.get("outcome") not in set(Outcome):
-        return "请选择处理结果：支持、部分支持或不支持"
+        return "请选择处理结果：支持、解释说明或不予支持（第三十二条）"
     return None
+
+
+def _valid_decision(article: str, body: str):
+    """A review body's decision (Art 35, 36): 维持、撤销 or 变更 (责令重新处理 is its own action)."""
+
+    def guard(facts, params, on):
+        if params.get("decision") not in {ReviewDecision.UPHOLD, ReviewDecision.REVOKE, ReviewDecision.CHANGE}:
+            return f"请选择{body}结论：维持、撤销或变更（{article}）"
+        return None
+
+    guard.__name__ = f"valid_{body}_decision"
+    return guard
 
 
 def _valid_route(facts, params, on):
@@ -362,7 +428,8 @@ TRANSITIONS: dict[str, Transition] = {
             "decide_review", frozenset({S.REVIEW}), S.REVIEWED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
             "第35条", "出具复查意见",
             ClockEffects(stops=("review_decision",), starts=("rereview_request",)),
-            (_valid_outcome, _text("opinion", "复查意见")),
+            (_valid_decision("第三十五条", "复查"), _text("findings", "复查认定的事实和理由"),
+             _text("opinion", "复查意见"), _text("legal_basis", "法律法规依据")),
         ),
         Transition(
             "request_rereview", frozenset({S.REVIEWED}), S.REREVIEW,
@@ -385,7 +452,19 @@ TRANSITIONS: dict[str, Transition] = {
             "decide_rereview", frozenset({S.REREVIEW}), S.FINAL, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
             "第36条第1款、第3款", "出具复核意见",
             ClockEffects(stops=("rereview_decision",)),
-            (_valid_outcome, _text("opinion", "复核意见")),
+            (_valid_decision("第三十六条", "复核"), _text("findings", "复核认定的事实和理由"),
+             _text("opinion", "复核意见"), _text("legal_basis", "法律法规依据")),
+        ),
+        # 责令重新处理 (RULES.md §0, Art 35, 36): the review body sends the matter back to the unit that
+        # replied, which handles it again and issues a new 处理意见书 (whose reply opens the review window
+        # again). The handling clock runs anew from the order.
+        Transition(
+            "order_redo", frozenset({S.REVIEW, S.REREVIEW}), S.ACCEPTED,
+            frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第35条、第36条", "责令重新处理",
+            ClockEffects(stops=("review_decision", "rereview_decision"), starts=("handling",)),
+            (_text("findings", "认定的事实和理由"), _text("opinion", "重新处理的要求"),
+             _text("legal_basis", "法律法规依据")),
         ),
         # Withdrawal is the complainant's act: on the portal, or by a signed letter that staff record
         # with its scan. Staff never close a case as withdrawn on their own word.

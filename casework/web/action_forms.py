@@ -4,6 +4,9 @@ The workspace shows, for the person looking, exactly the actions the lifecycle
 table offers them on the case (``selectors.offered_actions``: its state, their
 roles, the case's preconditions); this module only says how to ask for the
 inputs and whom to call. Each form narrows its choices to the case (``for_case``).
+A review or re-review request is not among them: the complainant makes it on the
+portal, and one that comes on paper is registered by the review body's intake
+clerk on the review-request page (``review_intake.py``), where that body's role is held.
 """
 
 from __future__ import annotations
@@ -54,18 +57,19 @@ ACTIONS: dict[str, ActionUI] = {
     "refuse_extension": ActionUI(F.ExtensionRefuseForm, lambda u, c, d: A.case_refuse_extension(
         u, case_id=c.pk, reason=d["reason"], on=d.get("on")), danger=True),
     "reply": ActionUI(F.ReplyForm, lambda u, c, d: A.case_reply(
-        u, case_id=c.pk, outcome=d["outcome"], reasons=d["reasons"], opinion=d["opinion"],
+        u, case_id=c.pk, outcome=d["outcome"], outcomes=d["outcomes"], reasons=d["reasons"], opinion=d["opinion"],
         legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
-    "request_review": ActionUI(F.ReviewRequestForm, lambda u, c, d: A.case_request_review(
-        u, case_id=c.pk, review_unit_id=d["review_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
     "decide_review": ActionUI(F.DecideReviewForm, lambda u, c, d: A.case_decide_review(
-        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], received_on=d.get("received_on"), on=d.get("on"))),
-    "request_rereview": ActionUI(F.RereviewRequestForm, lambda u, c, d: A.case_request_rereview(
-        u, case_id=c.pk, rereview_unit_id=d["rereview_unit_id"].pk, reason=d["reason"], on=d.get("on"))),
+        u, case_id=c.pk, decision=d["decision"], findings=d["findings"], opinion=d["opinion"],
+        legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
     "start_hearing": ActionUI(F.HearingStartForm, lambda u, c, d: A.case_start_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
     "end_hearing": ActionUI(F.HearingEndForm, lambda u, c, d: A.case_end_hearing(u, case_id=c.pk, note=d["note"], on=d.get("on"))),
     "decide_rereview": ActionUI(F.DecisionForm, lambda u, c, d: A.case_decide_rereview(
-        u, case_id=c.pk, outcome=d["outcome"], opinion=d["opinion"], on=d.get("on"))),
+        u, case_id=c.pk, decision=d["decision"], findings=d["findings"], opinion=d["opinion"],
+        legal_basis=d["legal_basis"], on=d.get("on"))),
+    "order_redo": ActionUI(F.OrderRedoForm, lambda u, c, d: A.case_order_redo(
+        u, case_id=c.pk, findings=d["findings"], opinion=d["opinion"], legal_basis=d["legal_basis"],
+        on=d.get("on"))),
     # Withdrawal is the complainant's act (on the portal); staff record one made by a signed letter.
     "record_withdrawal": ActionUI(F.WithdrawalLetterForm, lambda u, c, d: A.case_record_withdrawal(
         u, case_id=c.pk, reason=d["reason"], letter=d["letter"], on=d.get("on")), danger=True),

@@ -15,17 +15,19 @@ from django.utils.translation import gettext_noop
 from casework.cases.access import withheld_case_ids
 from casework.cases.models import Channel
 from casework.cases.selectors import cases_search
-from casework.rules.lifecycle import OUTCOME_LABELS, SATISFACTION_LABELS, STATE_LABELS
+from casework.rules.lifecycle import OUTCOME_LABELS, REVIEW_DECISION_LABELS, SATISFACTION_LABELS, STATE_LABELS
 from casework.spreadsheet import spreadsheet_cell
 
 from .views import FilterForm, filters_from
 
 # msgids: the header comes out in the language of the person exporting
 HEADER = [gettext_noop("案件编号"), gettext_noop("标题"), gettext_noop("状态"), gettext_noop("处理结果"),
+          gettext_noop("复查结论"), gettext_noop("复核结论"),
           gettext_noop("来源渠道"), gettext_noop("事项分类"), gettext_noop("收到日期"), gettext_noop("当前单位"),
           gettext_noop("期限"), gettext_noop("期限规则"), gettext_noop("暂定"), gettext_noop("满意度")]
 # The rules core's and the models' labels the rows show (msgids, see casework/web/i18n_labels.py).
-LABELS = [*STATE_LABELS.values(), *OUTCOME_LABELS.values(), *SATISFACTION_LABELS.values(), *Channel.labels]
+LABELS = [*STATE_LABELS.values(), *OUTCOME_LABELS.values(), *REVIEW_DECISION_LABELS.values(),
+          *SATISFACTION_LABELS.values(), *Channel.labels]
 CHUNK = 500
 
 
@@ -64,7 +66,10 @@ def export_csv(request):
             for c in page:
                 yield line([
                     c.number, withheld_title if c.pk in withheld else c.title, label(c.state_label),
-                    label(c.get_outcome_display()), label(c.get_channel_display()), c.category, c.received_on.isoformat(),
+                    # Art 32: one outcome, or one per request (in the order of the reply)
+                    "；".join(label(outcome) for _, outcome in c.outcomes),
+                    label(c.get_review_decision_display()), label(c.get_rereview_decision_display()),
+                    label(c.get_channel_display()), c.category, c.received_on.isoformat(),
                     c.current_unit.name, c.due_on.isoformat() if c.due_on else "", c.due_rule,
                     yes if c.due_provisional else "", label(c.get_satisfaction_display()),
                 ])

@@ -16,7 +16,7 @@ from casework.cases import targets
 from casework.cases.models import Channel
 from casework.organisation.models import Unit
 from casework.rules.clocks import MAX_EXTENSION_DAYS
-from casework.rules.lifecycle import OUTCOME_LABELS, ROUTE_LABELS, Role
+from casework.rules.lifecycle import OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, ReviewDecision, Role
 
 from .pickers import PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
 
@@ -156,39 +156,71 @@ class ExtensionRefuseForm(OnForm):
 OUTCOMES = [(k.value, _(v)) for k, v in OUTCOME_LABELS.items()]
 
 
+REQUEST_ROWS = 5  # rows for a reply that answers several requests one by one (the API takes more)
+
+
 class ReplyForm(OnForm):
-    outcome = forms.ChoiceField(label=_("处理结果"), choices=OUTCOMES, widget=forms.RadioSelect)
+    """The 处理意见书 (Art 32): one outcome, or one per request when the matter has several."""
+
+    outcome = forms.ChoiceField(
+        label=_("处理结果"), choices=OUTCOMES, widget=forms.RadioSelect, required=False,
+        help_text=_("有多项请求且结果不同的，不选此项，在下面逐项填写"),
+    )
     reasons = LimitedText(limits.REPLY_REASONS, label=_("事实和理由"), rows=4)
     opinion = LimitedText(limits.REPLY_OPINION, label=_("处理意见"), rows=4)
     legal_basis = LimitedText(limits.LEGAL_BASIS, label=_("法律法规依据"), rows=2)
     received_on = forms.DateField(label=_("送达日期"), required=False, widget=DATE, help_text=_("复查申请期自收到之日起算"))
 
+    detail_label = _("逐项答复（有多项请求、结果不同时）")
 
-class _HigherBodyForm(OnForm):
-    body_field = ""
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detail_fields = [f"{k}_{i}" for i in range(1, REQUEST_ROWS + 1) for k in ("request", "outcome")]
+        for i in range(1, REQUEST_ROWS + 1):
+            self.fields[f"request_{i}"] = LimitedText(
+                limits.REQUEST_ITEM, label=format_lazy(_("第{n}项请求"), n=i), required=False)
+            self.fields[f"outcome_{i}"] = forms.ChoiceField(
+                label=format_lazy(_("第{n}项请求的处理结果"), n=i), required=False,
+                choices=[("", "—"), *OUTCOMES])
 
-    def for_case(self, case) -> None:
-        """The bodies one level up that review and re-review accept (``targets.review_refusal``, Art 35, 36)."""
-        field, refused = self.fields[self.body_field], targets.respondent_ids(case)
-        field.offer(targets.review_targets(case, respondent_unit_ids=refused))
-        field.refusal = lambda u: targets.review_refusal(u, case=case, respondent_unit_ids=refused)
+    def clean(self):
+        data = super().clean()
+        items = []
+        for i in range(1, REQUEST_ROWS + 1):
+            request, outcome = (data.get(f"request_{i}") or "").strip(), data.get(f"outcome_{i}") or ""
+            if request and not outcome:
+                self.add_error(f"outcome_{i}", _("请选择该项请求的处理结果（第三十二条）"))
+            elif outcome and not request:
+                self.add_error(f"request_{i}", _("请填写该项请求的内容"))
+            elif request:
+                items.append({"request": request, "outcome": outcome})
+        if items and data.get("outcome"):
+            self.add_error("outcome", _("逐项填写了处理结果的，不再选择总的处理结果（第三十二条）"))
+        elif len(items) == 1:
+            self.add_error("request_2", _("逐项答复时至少填写两项请求（第三十二条）"))
+        elif not items and not data.get("outcome") and not self.errors:
+            self.add_error("outcome", _("请选择处理结果：支持、解释说明或不予支持（第三十二条）"))
+        data["outcomes"] = items
+        return data
+
+    @property
+    def detail_open(self) -> bool:
+        """The rows stay open when they were used (or hold an error)."""
+        return self.is_bound and any(self.data.get(self.add_prefix(name)) or self.errors.get(name)
+                                     for name in self.detail_fields)
 
 
-class ReviewRequestForm(_HigherBodyForm):
-    body_field = "review_unit_id"
-    review_unit_id = unit_choice(_("复查机关"))
-    reason = LimitedText(limits.REVIEW_REQUEST, label=_("复查请求"), rows=3)
-
-
-class RereviewRequestForm(_HigherBodyForm):
-    body_field = "rereview_unit_id"
-    rereview_unit_id = unit_choice(_("复核机关"))
-    reason = LimitedText(limits.REREVIEW_REQUEST, label=_("复核请求"), rows=3)
+# Art 35, 36: what a 复查/复核 body decides (责令重新处理 is its own action, OrderRedoForm)
+DECISIONS = [(k.value, _(v)) for k, v in REVIEW_DECISION_LABELS.items() if k != ReviewDecision.REDO]
 
 
 class DecisionForm(OnForm):
-    outcome = forms.ChoiceField(label=_("结果"), choices=OUTCOMES, widget=forms.RadioSelect)
-    opinion = LimitedText(limits.REREVIEW_OPINION, label=_("意见"), rows=4)
+    """A 复查 or 复核 opinion: 维持, 撤销 or 变更, with the findings and the legal basis (Art 35, 36)."""
+
+    decision = forms.ChoiceField(label=_("结论"), choices=DECISIONS, widget=forms.RadioSelect)
+    findings = LimitedText(limits.DECISION_FINDINGS, label=_("认定的事实和理由"), rows=4)
+    opinion = LimitedText(limits.REVIEW_OPINION, label=_("意见"), rows=4)
+    legal_basis = LimitedText(limits.LEGAL_BASIS, label=_("法律法规依据"), rows=2)
 
 
 class DecideReviewForm(DecisionForm):
@@ -202,6 +234,14 @@ class HearingStartForm(OnForm):
 
 class HearingEndForm(OnForm):
     note = LimitedText(limits.HEARING_CONCLUSION, label=_("说明"), required=False, rows=2)
+
+
+class OrderRedoForm(OnForm):
+    """责令重新处理 (Art 35, 36): back to the unit that replied, with the findings, the order and its basis."""
+
+    findings = LimitedText(limits.DECISION_FINDINGS, label=_("认定的事实和理由"), rows=4)
+    opinion = LimitedText(limits.REVIEW_OPINION, label=_("重新处理的要求"), rows=3)
+    legal_basis = LimitedText(limits.LEGAL_BASIS, label=_("法律法规依据"), rows=2)
 
 
 class RecuseForm(forms.Form):

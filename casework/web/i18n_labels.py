@@ -37,8 +37,14 @@ gettext_noop("系统")
 
 # lifecycle.OUTCOME_LABELS
 gettext_noop("支持")
-gettext_noop("部分支持")
-gettext_noop("不支持")
+gettext_noop("解释说明")
+gettext_noop("不予支持")
+
+# lifecycle.REVIEW_DECISION_LABELS
+gettext_noop("维持")
+gettext_noop("撤销")
+gettext_noop("变更")
+gettext_noop("责令重新处理")
 
 # lifecycle.ROUTE_LABELS
 gettext_noop("诉讼、复查、检察或公安程序")
@@ -123,11 +129,15 @@ gettext_noop("传真")
 gettext_noop("网上信访")
 gettext_noop("系统接口")
 
-# documents.catalogue.KINDS: title
-gettext_noop("登记回执")
-gettext_noop("转送告知书")
-gettext_noop("告知书（其他法定途径）")
-gettext_noop("延期办理告知书")
+# documents.models.DocumentKind and documents.catalogue: titles
+gettext_noop("信访事项登记回执")
+gettext_noop("信访事项复查申请回执")
+gettext_noop("信访事项复核申请回执")
+gettext_noop("信访事项转送告知书")
+gettext_noop("信访事项告知书（其他法定途径）")
+gettext_noop("信访事项受理告知书")
+gettext_noop("信访事项延期办理告知书")
 gettext_noop("信访事项处理意见书")
 gettext_noop("信访事项复查意见书")
 gettext_noop("信访事项复核意见书")
+gettext_noop("人民调解协议书")

@@ -51,6 +51,7 @@ class Entry:
 MENU = (
     Entry("home", _("我的工作"), "works_on_cases"),
     Entry("intake", _("登记"), "registers"),
+    Entry("review_intake", _("复查复核申请"), "registers"),  # a review body's clerk registers a paper request
     Entry("supervision", _("督办"), "supervises"),
     Entry("hot_issues", _("热点问题"), "supervises"),
     Entry("mediation_board", _("人民调解"), "mediates"),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import attachments, insight, export, intake, views
+from . import attachments, insight, export, intake, review_intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("intake/", intake.intake, name="intake"),
+    path("review-requests/", review_intake.review_intake, name="review_intake"),
     path("export.csv", export.export_csv, name="export_csv"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/registered/", intake.registered, name="registered"),

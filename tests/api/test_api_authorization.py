@@ -13,6 +13,8 @@ The expectations come from tables written out below by hand, never from the code
   city) and a token holder without any role see none;
 - in which roles they act: the clerk of 甲镇 as 登记受理人员 while 甲镇信访办 has the case
   (not while it is forwarded to 东县住建局), the supervisor as 督办 everywhere below him;
+- a review request that comes on paper is registered by the intake clerk of the body asked (东县人民政府,
+  「上一级」 of 甲镇, Art 35): that clerk reaches the replied case for that one action and no other;
 - each action: from which states, by which roles (信访工作条例 as DESIGN.md's lifecycle table
   puts it).
 
@@ -36,6 +38,7 @@ from casework.api.models import ApiToken, IdempotencyRecord
 from casework.audit.models import Event
 from casework.cases.actions import PersonData, case_accept, case_forward, case_register, case_reply
 from casework.cases.models import Case, CaseUnit, Recusal
+from casework.documents.models import IssuedDocument
 import tests.conftest as root_conftest
 
 BASE = "/api/v1"
@@ -45,7 +48,7 @@ CLERK, HANDLER, OFFICIAL, SUPERVISOR, COMPLAINANT = (
 STATES = ("registered", "forwarded", "accepted", "replied")
 OPEN = {"registered", "forwarded", "accepted", "replied", "review", "reviewed", "rereview", "hearing"}
 
-ACTORS = ("clerk_a", "clerk_b", "police_handler", "supervisor", "city_handler", "outsider", "anonymous")
+ACTORS = ("clerk_a", "clerk_b", "police_handler", "supervisor", "city_handler", "gov_clerk", "outsider", "anonymous")
 
 # Who sees the case of each state (all registered at 甲镇信访办; "forwarded" sits at 东县住建局).
 SEES: dict[str, set[str]] = {
@@ -54,6 +57,7 @@ SEES: dict[str, set[str]] = {
     "clerk_b": set(),  # 乙镇: another township
     "police_handler": set(),  # the unit complained about: not a unit the cases passed through
     "city_handler": set(),  # A市信访局: no case has gone up to the city
+    "gov_clerk": set(),  # 东县人民政府: no case has been reviewed yet
     "outsider": set(),  # a token, no membership at all
     "anonymous": set(),
 }
@@ -84,6 +88,7 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
     "decide_rereview": ({"rereview"}, {HANDLER, OFFICIAL}),
     # Art 19: withdrawal is the complainant's own act (the portal); staff record one from a signed letter
     "record_withdrawal": (OPEN, {CLERK, HANDLER}),
+    "order_redo": ({"review", "rereview"}, {HANDLER, OFFICIAL}),  # Art 35, 36: 责令重新处理
     "merge": ({"registered", "forwarded"}, {CLERK, HANDLER}),  # Art 19 ¶3
 }
 
@@ -91,7 +96,9 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
 # The unit that has each state's case, and the body one level up from it (review, re-review: Art 35, 36).
 CURRENT = {"registered": "town_a_office", "forwarded": "county_housing", "accepted": "town_a_office",
            "replied": "town_a_office"}
-ONE_LEVEL_UP = {"town_a_office": "county_bureau", "county_housing": "city_bureau"}
+ONE_LEVEL_UP = {"town_a_office": "county_gov", "county_housing": "county_gov"}  # RULES.md §0
+BODY_CLERKS = {"county_gov": {"gov_clerk"}}  # the intake clerks of each review body
+REQUESTS = ("request_review", "request_rereview")  # the clerk's role is held in the body asked
 
 
 def body_for(action: str, b: "Built", state: str = "registered") -> dict:
@@ -108,22 +115,35 @@ def body_for(action: str, b: "Built", state: str = "registered") -> dict:
         "request_extension": {"days": 15, "reason": "需现场勘查"},
         "approve_extension": {"days": 15},
         "refuse_extension": {"reason": "现有期限足够"},
-        "reply": {"outcome": "partly", "reasons": "属实", "opinion": "限期修复", "legal_basis": "条例第32条"},
+        "reply": {"outcome": "explained", "reasons": "属实", "opinion": "限期修复", "legal_basis": "条例第32条"},
         "request_review": {"review_unit_id": up, "reason": "不服处理意见"},
-        "decide_review": {"outcome": "not_supported", "opinion": "维持"},
+        "decide_review": DECIDED,
         "request_rereview": {"rereview_unit_id": up, "reason": "不服复查意见"},
         "start_hearing": {"note": "公开听证"},
         "end_hearing": {"note": "听证结束"},
-        "decide_rereview": {"outcome": "not_supported", "opinion": "复核维持"},
+        "decide_rereview": DECIDED,
+        "order_redo": {k: v for k, v in DECIDED.items() if k != "decision"},
         "record_withdrawal": {"reason": "已协商解决", "letter": SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")},
         "merge": {"into_case_id": b.cases["merge_target"].pk},
         "recuse": {"reason": "与信访人系亲属"},
     }[action]
 
 
+DECIDED = {"decision": "uphold", "findings": "原处理意见认定事实清楚", "opinion": "维持",
+           "legal_basis": "《信访工作条例》第三十五条"}
+
+
 def expected(actor: str, action: str, state: str) -> int:
     if actor == "anonymous":
         return 401
+    if action in REQUESTS:
+        states, roles = LIFECYCLE[action]
+        clerk = actor in BODY_CLERKS.get(ONE_LEVEL_UP[CURRENT[state]], set())
+        if state not in SEES[actor] and not (clerk and state in states):
+            return 404
+        if state not in states:
+            return 409
+        return 200 if clerk and CLERK in roles else 403
     if state not in SEES[actor]:
         return 404
     if action == "recuse":
@@ -185,7 +205,7 @@ def built(django_db_setup, django_db_blocker):
             case_forward(clerk, case_id=cases["forwarded"].pk, to_unit_id=u["county_housing"].pk)
             for state in ("accepted", "replied"):
                 case_accept(handler, case_id=cases[state].pk)
-            case_reply(handler, case_id=cases["replied"].pk, outcome="partly", reasons="属实", opinion="限期修复",
+            case_reply(handler, case_id=cases["replied"].pk, outcome="explained", reasons="属实", opinion="限期修复",
                        legal_basis="条例第32条")
             cases["merge_target"] = new("机密事项-merge-target")
             tokens = {a: ApiToken.issue(w[a], "matrix")[1] for a in ACTORS if a != "anonymous"}
@@ -197,7 +217,7 @@ def snapshot(case_id: int) -> tuple:
     """The case row as stored, and how many events, unit links, recusals, idempotency records there are."""
     columns = ", ".join(f'c."{f.column}"' for f in Case._meta.concrete_fields)
     counts = ", ".join(f"(SELECT COUNT(*) FROM {m._meta.db_table})"
-                       for m in (Case, Event, CaseUnit, Recusal, IdempotencyRecord))
+                       for m in (IssuedDocument, Case, Event, CaseUnit, Recusal, IdempotencyRecord))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}, {counts} FROM {Case._meta.db_table} c WHERE c.id = %s", [case_id])
         return cursor.fetchone()

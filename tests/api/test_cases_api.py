@@ -88,15 +88,44 @@ def test_lifecycle_through_the_api(world, api_as):
     assert r.status_code == 200 and r.json()["state"] == "forwarded"
     r = api_as("housing_handler").post(f"{BASE}/cases/{cid}/accept", {})
     assert r.json()["state"] == "accepted" and r.json()["due_rule"] == "handling"
-    wrong = api_as("housing_handler").post(f"{BASE}/cases/{cid}/decide-review", {"outcome": "supported", "opinion": "x"})
+    decided = {"decision": "uphold", "findings": "属实", "opinion": "维持", "legal_basis": "《信访工作条例》第三十五条"}
+    wrong = api_as("housing_handler").post(f"{BASE}/cases/{cid}/decide-review", decided)
     assert wrong.status_code == 409 and wrong.json()["code"] == "wrong_state"
+    old_shape = api_as("housing_handler").post(f"{BASE}/cases/{cid}/decide-review", {"outcome": "supported", "opinion": "x"})
+    assert old_shape.status_code == 422  # an Art 32 outcome is not a review decision (Art 35)
     r = api_as("housing_handler").post(
         f"{BASE}/cases/{cid}/reply",
         {"outcome": "supported", "reasons": "经核实属实", "opinion": "限期修复", "legal_basis": "《公路法》"},
     )
     assert r.status_code == 200 and r.json()["state"] == "replied"
+    assert (r.json()["outcome"], r.json()["review_decision"]) == ("supported", "")
     tl = api_as("housing_handler").get(f"{BASE}/cases/{cid}/timeline").json()
     assert [e["verb"] for e in tl["events"]] == ["register", "forward", "accept", "reply"]
+
+
+def test_review_decision_and_per_request_outcomes_through_the_api_xinfang_art_32_35(world, api_as):
+    """Art 32: one outcome per request; Art 35: the review body's decision beside the reply's outcome."""
+    from casework.cases.actions import case_request_review
+    from casework.cases.actors import Actor
+
+    cid = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()["id"]
+    api_as("handler_a").post(f"{BASE}/cases/{cid}/accept", {})
+    reply = {"reasons": "经核实属实", "opinion": "限期修复", "legal_basis": "《公路法》",
+             "outcomes": [{"request": "修复村道", "outcome": "supported"},
+                          {"request": "赔偿损失", "outcome": "not_supported"}]}
+    partly = api_as("handler_a").post(f"{BASE}/cases/{cid}/reply", {**reply, "outcome": "partly", "outcomes": []})
+    assert partly.status_code == 422
+    r = api_as("handler_a").post(f"{BASE}/cases/{cid}/reply", reply)
+    assert r.status_code == 200 and r.json()["outcome"] == "" and r.json()["request_outcomes"] == reply["outcomes"]
+    case_request_review(Actor.complainant(cid), case_id=cid, review_unit_id=world.county_gov.pk, reason="不服")
+    missing = api_as("gov_handler").post(f"{BASE}/cases/{cid}/decide-review",
+                                         {"decision": "uphold", "findings": "属实", "opinion": "维持"})
+    assert missing.status_code == 422  # the legal basis is required
+    r = api_as("gov_handler").post(f"{BASE}/cases/{cid}/decide-review",
+                                   {"decision": "change", "findings": "部分属实", "opinion": "变更",
+                                    "legal_basis": "《信访工作条例》第三十五条"})
+    assert r.status_code == 200 and (r.json()["state"], r.json()["review_decision"]) == ("reviewed", "change")
+    assert r.json()["request_outcomes"] == reply["outcomes"]  # the reply's outcomes stay
 
 
 def test_cursor_pagination_walks_every_case_once(world, api_as):

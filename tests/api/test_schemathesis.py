@@ -82,7 +82,7 @@ def fuzz_target(world):
     case_accept(handler, case_id=accepted.pk)
     replied = new(respondent_unit_ids=[world.units["county_police"].pk])
     case_accept(handler, case_id=replied.pk)
-    case_reply(handler, case_id=replied.pk, outcome="partly", reasons="属实", opinion="限期修复", legal_basis="条例")
+    case_reply(handler, case_id=replied.pk, outcome="explained", reasons="属实", opinion="限期修复", legal_basis="条例")
     _, token = ApiToken.issue(clerk, "schemathesis")
     return {
         "token": token,

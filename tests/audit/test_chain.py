@@ -103,6 +103,13 @@ def history(world):
     return world
 
 
+def drop_documents_of(event) -> None:
+    """A forger who deletes an act's event must delete the notice it issued too (it refers to the event)."""
+    from casework.documents.models import IssuedDocument
+
+    sql(f"DELETE FROM {IssuedDocument._meta.db_table} WHERE event_id = %s", [event.pk])
+
+
 # -- an intact record --------------------------------------------------------------
 
 
@@ -205,6 +212,7 @@ def test_deleted_middle_event_is_caught(history):
     # given: event seq 3 deleted
     events = chain_events(history)
     with tampering():
+        drop_documents_of(events[2])
         assert sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[2].pk]) == 1
     # when
     line = first_fault(verify_broken())
@@ -218,6 +226,7 @@ def test_deleted_middle_event_with_seqs_renumbered_is_caught(history):
     # given: a careful forger deletes seq 3 and renumbers the rest so that the seqs run 1..n-1
     events = chain_events(history)
     with tampering():
+        drop_documents_of(events[2])
         sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[2].pk])
         for e in events[3:]:
             sql(f"UPDATE {TABLE} SET seq = %s WHERE id = %s", [e.seq - 1, e.pk])
@@ -232,6 +241,7 @@ def test_deleted_last_event_is_caught(history):
     # given: the newest event of the chain deleted; every remaining link is sound
     events = chain_events(history)
     with tampering():
+        drop_documents_of(events[-1])
         assert sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[-1].pk]) == 1
     # when
     line = first_fault(verify_broken())

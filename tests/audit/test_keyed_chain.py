@@ -20,8 +20,8 @@ from django.db import connection
 
 from casework.audit.chain import SEALED, event_mac
 from casework.audit.checkpoint import checkpoint_read
-from casework.audit.keys import ChainKey, chain_keys, signing_key
-from casework.audit.models import Event, EventChain
+from casework.audit.keys import ChainKey, signing_key
+from casework.audit.models import Event
 
 from tests.audit.chainkit import (  # noqa: F401  (history: a fixture)
     TABLE, broken, chain_of, cut_short, empty_the_table, history, rewrite, tampering, verified, verify,

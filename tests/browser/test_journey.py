@@ -1,6 +1,7 @@
 """The whole journey in a real browser: a clerk registers a walk-in case and forwards it,
-the handler accepts and replies, the citizen looks it up on a phone, requests review,
-and the reviewer decides (信访工作条例 Art 19, 22, 32, 35)."""
+the handler accepts and replies, the citizen looks it up on a phone, requests review of
+the county government (「上一级」 of a county department) and gets a receipt, and the
+reviewer decides, whose 复查意见书 is downloaded and read (信访工作条例 Art 19, 22, 32, 35)."""
 
 import re
 
@@ -43,7 +44,7 @@ def test_walk_in_to_review_decision(world, screen):
     handler.page.get_by_role("button", name="受理").click()
     handler.page.locator("summary", has_text="出具处理意见书").click()
     form = handler.page.locator("form[action$='/act/reply/']")
-    form.get_by_label("部分支持").check()
+    form.get_by_label("解释说明", exact=True).check()
     form.get_by_label("事实和理由").fill("经现场核实，村道确有损坏。")
     form.get_by_label("处理意见").fill("列入明年农村公路养护计划，先行修补坑洼路段。")
     form.get_by_label("法律法规依据").fill("《农村公路建设管理办法》第二十五条")
@@ -52,7 +53,7 @@ def test_walk_in_to_review_decision(world, screen):
     handler.page.wait_for_selector("text=已答复")
     handler.shot("replied")
     case.refresh_from_db()
-    assert case.state == "replied" and case.outcome == "partly"
+    assert case.state == "replied" and case.outcome == "explained"
 
     # then: the citizen, on a phone, looks it up and asks for review within 30 days
     citizen = screen("3-citizen", **PHONE)
@@ -70,25 +71,45 @@ def test_walk_in_to_review_decision(world, screen):
 
     text = "".join(p.extract_text() for p in PdfReader(pdf_path).pages).replace("\n", "")
     assert "处理意见书" in text and "复查" in text and "《农村公路建设管理办法》" in text
-    page.get_by_label("向哪个机关申请").select_option(label="A市信访局")
+    offered = page.get_by_label("向哪个机关申请").locator("option").all_inner_texts()
+    assert offered == ["东县人民政府"]  # 「上一级」 of a county department with no city counterpart here
     page.get_by_label("请求和理由").fill("修补不能解决问题，请求整体修复。")
     page.get_by_role("button", name="申请复查").click()
-    page.wait_for_selector("text=复查中")
+    page.wait_for_selector("[data-testid=review-submitted]")
     citizen.shot("review-requested")
+    with page.expect_download() as got:
+        page.get_by_test_id("review-receipt").click()
+    receipt = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(got.value.path()).pages))
+    assert "复查申请回执" in receipt and "东县人民政府" in receipt
 
-    # and the reviewer at the city decides
+    # and the reviewer at the county government decides: 维持, with findings and the legal basis (Art 35)
     reviewer = screen("4-reviewer")
-    reviewer.login("city_handler")
+    reviewer.login("gov_handler")
     reviewer.go(f"/cases/{case.pk}/")
     reviewer.page.locator("summary", has_text="出具复查意见").click()
     form = reviewer.page.locator("form[action$='/act/decide_review/']")
-    form.get_by_label("不支持").check()
+    form.get_by_label("维持").check()
+    form.get_by_label("认定的事实和理由").fill("原办理单位已到现场核实，认定事实清楚。")
     form.get_by_label("意见").fill("原处理意见并无不当，予以维持。")
+    form.get_by_label("法律法规依据").fill("《信访工作条例》第三十五条；《农村公路建设管理办法》第二十五条")
     form.get_by_role("button", name="出具复查意见").click()
     reviewer.page.wait_for_selector("text=已复查")
     reviewer.shot("review-decided")
     case.refresh_from_db()
-    assert case.state == "reviewed" and case.outcome == "not_supported"
+    assert case.state == "reviewed" and (case.outcome, case.review_decision) == ("explained", "uphold")
+    assert reviewer.page.get_by_test_id("review-decision").inner_text() == "维持"
+    assert reviewer.page.get_by_test_id("outcome").inner_text() == "解释说明"
+
+    # the 复查意见书, downloaded from the workspace and read
+    link = reviewer.page.get_by_role("link", name="信访事项复查意见书")
+    pdf = reviewer.context.request.get(reviewer.base + link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    import io
+
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages))
+    for part in ("东县人民政府", "信访事项复查意见书", "本机关决定：维持东县住房和城乡建设局", "原办理单位已到现场核实",
+                 "《农村公路建设管理办法》第二十五条", "向A市人民政府请求复核", "复查字〔"):
+        assert part in text, part
 
 
 def test_form_errors_appear_beside_the_field(world, screen):

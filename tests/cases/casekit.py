@@ -11,11 +11,11 @@ The path every built case takes (units from tests/conftest.py):
     redirected  clerk_a tells the person the litigation route
     accepted    handler_a accepts at 甲镇信访办
     replied     handler_a issues the 处理意见书
-    review      the complainant asks 东县信访局 (one level up) to review
-    reviewed    county_handler issues the review opinion
-    rereview    the complainant asks A市信访局 to re-review
-    hearing     city_handler opens a hearing
-    final       city_handler issues the re-review opinion
+    review      the complainant asks 东县人民政府 (「上一级」 of a township office, Art 35) to review
+    reviewed    gov_handler issues the review opinion (维持)
+    rereview    the complainant asks A市人民政府 (one level above the county government) to re-review
+    hearing     city_gov_handler opens a hearing
+    final       city_gov_handler issues the re-review opinion (维持)
     closed      replied, then the complainant withdraws
 """
 
@@ -42,6 +42,7 @@ from casework.cases.actions import (
 )
 from casework.cases.actors import Actor
 from casework.cases.models import Attachment, Case, CaseParty, CaseUnit, Person, Recusal
+from casework.documents.models import IssuedDocument
 from casework.rules.lifecycle import State
 import tests.conftest as _root
 
@@ -51,10 +52,16 @@ World = _root.World
 build_world = _root.world.__wrapped__  # the body of the shared ``world`` fixture, for module-scoped data
 
 REPLY = {
-    "outcome": "partly",
+    "outcome": "explained",
     "reasons": "村道确有损坏，修复资金已列入明年计划。",
     "opinion": "由村委会组织临时修补，明年纳入道路改造。",
     "legal_basis": "信访工作条例第32条",
+}
+UPHELD = {
+    "decision": "uphold",
+    "findings": "原处理意见认定事实清楚，处理适当。",
+    "opinion": "维持原处理意见。",
+    "legal_basis": "《信访工作条例》第三十五条、第三十六条",
 }
 
 # The steps that take a fresh registered case into each state (see the module docstring).
@@ -87,15 +94,15 @@ def step(world, case: Case, name: str, on: dt.date | None = None) -> None:
     elif name == "reply":
         case_reply(w["handler_a"], case_id=case.pk, on=on, **REPLY)
     elif name == "request_review":
-        case_request_review(me, case_id=case.pk, review_unit_id=u["county_bureau"].pk, reason="不服处理意见", on=on)
+        case_request_review(me, case_id=case.pk, review_unit_id=u["county_gov"].pk, reason="不服处理意见", on=on)
     elif name == "decide_review":
-        case_decide_review(w["county_handler"], case_id=case.pk, outcome="not_supported", opinion="维持原处理意见", on=on)
+        case_decide_review(w["gov_handler"], case_id=case.pk, on=on, **UPHELD)
     elif name == "request_rereview":
-        case_request_rereview(me, case_id=case.pk, rereview_unit_id=u["city_bureau"].pk, reason="不服复查意见", on=on)
+        case_request_rereview(me, case_id=case.pk, rereview_unit_id=u["city_gov"].pk, reason="不服复查意见", on=on)
     elif name == "start_hearing":
-        case_start_hearing(w["city_handler"], case_id=case.pk, note="公开听证", on=on)
+        case_start_hearing(w["city_gov_handler"], case_id=case.pk, note="公开听证", on=on)
     elif name == "decide_rereview":
-        case_decide_rereview(w["city_handler"], case_id=case.pk, outcome="not_supported", opinion="复核维持", on=on)
+        case_decide_rereview(w["city_gov_handler"], case_id=case.pk, on=on, **UPHELD)
     elif name == "withdraw":
         case_withdraw(me, case_id=case.pk, reason="已与村委会协商解决", on=on)
     elif name == "request_extension":
@@ -139,6 +146,7 @@ def counts() -> dict[str, int]:
         "unit_link": CaseUnit.objects.count(),
         "attachment": Attachment.objects.count(),
         "recusal": Recusal.objects.count(),
+        "document": IssuedDocument.objects.count(),
     }
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from casekit import REPLY, case_row, complainant, counts, drive, events_of, last_event, refused, register
+from casekit import REPLY, UPHELD, case_row, complainant, counts, drive, events_of, last_event, refused, register
 from casework.cases.access import case_get, cases_visible_to, roles_on_case
 from casework.cases.actions import (
     PersonData,
@@ -638,9 +638,10 @@ def test_reply_issues_the_opinion_and_opens_the_30_day_review_window_xinfang_art
     case_reply(world.users["handler_a"], case_id=accepted_june.pk, on=D(2026, 6, 10), **REPLY)
     # then
     case = Case.objects.get(pk=accepted_june.pk)
-    assert (case.state, case.outcome) == ("replied", "partly")
+    assert (case.state, case.outcome) == ("replied", "explained")
     assert (case.due_rule, case.due_on) == ("review_request", D(2026, 7, 10))
     assert {k: last_event(case).data[k] for k in REPLY} == REPLY
+    assert last_event(case).data["unit"] == world.units["town_a_office"].pk  # who issued it: review goes above
 
 
 def test_reply_received_later_opens_the_review_window_from_receipt_xinfang_art_35(world, accepted_june):
@@ -660,11 +661,39 @@ def test_reply_without_outcome_reasons_opinion_or_legal_basis_is_refused_xinfang
     assert Case.objects.get(pk=accepted_june.pk).state == "accepted"
 
 
-def test_reply_with_an_outcome_outside_the_three_is_refused_xinfang_art_32(world, accepted_june):
-    """Art 32: support, partial support (explanation) or non-support: nothing else."""
-    params = {**REPLY, "outcome": "maybe"}
-    refused_with(lambda: case_reply(world.users["handler_a"], case_id=accepted_june.pk, **params),
-                 InvalidInput, accepted_june)
+@pytest.mark.parametrize("outcome", ["maybe", "partly"])
+def test_reply_with_an_outcome_outside_the_three_is_refused_xinfang_art_32(world, accepted_june, outcome):
+    """Art 32 (RULES.md §0): 予以支持, 解释说明 or 不予支持: nothing else, and 「部分支持」 is not one of them."""
+    params = {**REPLY, "outcome": outcome}
+    err = refused_with(lambda: case_reply(world.users["handler_a"], case_id=accepted_june.pk, **params),
+                       InvalidInput, accepted_june)
+    assert "支持、解释说明或不予支持" in err.message and "第三十二条" in err.message
+
+
+def test_a_reply_answers_several_requests_one_by_one_xinfang_art_32(world, accepted_june):
+    """RULES.md §0: a matter with several requests can carry one outcome per request; the case keeps them
+    and its single outcome is blank when they differ."""
+    outcomes = [{"request": "修复村道", "outcome": "supported"}, {"request": "赔偿车辆损失", "outcome": "not_supported"}]
+    case_reply(world.users["handler_a"], case_id=accepted_june.pk, on=D(2026, 6, 10), outcomes=outcomes,
+               **{k: v for k, v in REPLY.items() if k != "outcome"})
+    case = Case.objects.get(pk=accepted_june.pk)
+    assert (case.state, case.outcome, case.request_outcomes) == ("replied", "", outcomes)
+    assert case.outcomes == [("修复村道", "支持"), ("赔偿车辆损失", "不予支持")]
+    assert last_event(case).data["outcomes"] == outcomes
+    same = [{"request": "修复村道", "outcome": "explained"}, {"request": "安装路灯", "outcome": "explained"}]
+    other = drive(world, "accepted", on=D(2026, 6, 1))
+    case_reply(world.users["handler_a"], case_id=other.pk, outcomes=same, on=D(2026, 6, 10),
+               **{k: v for k, v in REPLY.items() if k != "outcome"})
+    assert Case.objects.get(pk=other.pk).outcome == "explained"
+
+
+def test_a_reply_with_one_request_answered_one_by_one_is_refused_xinfang_art_32(world, accepted_june):
+    err = refused_with(
+        lambda: case_reply(world.users["handler_a"], case_id=accepted_june.pk, outcome="",
+                           outcomes=[{"request": "修复村道", "outcome": "supported"}],
+                           **{k: v for k, v in REPLY.items() if k != "outcome"}),
+        InvalidInput, accepted_june)
+    assert "至少填写两项" in err.message
 
 
 def test_reply_received_before_it_was_issued_is_refused(world, accepted_june):
@@ -696,12 +725,12 @@ def test_review_requested_on_the_last_day_goes_one_level_up_xinfang_art_35(world
     """Art 35: request within 30 days of receipt, to the next higher organ, which decides within 30 days."""
     # when
     case_request_review(complainant(replied_june), case_id=replied_june.pk,
-                        review_unit_id=world.units["county_bureau"].pk, reason="不服", on=D(2026, 7, 1))
+                        review_unit_id=world.units["county_gov"].pk, reason="不服", on=D(2026, 7, 1))
     # then
     case = Case.objects.get(pk=replied_june.pk)
-    assert (case.state, case.current_unit) == ("review", world.units["county_bureau"])
+    assert (case.state, case.current_unit) == ("review", world.units["county_gov"])
     assert (case.due_rule, case.due_on) == ("review_decision", D(2026, 7, 31))
-    assert CaseUnit.objects.filter(case=case, unit=world.units["county_bureau"], relation="review").exists()
+    assert CaseUnit.objects.filter(case=case, unit=world.units["county_gov"], relation="review").exists()
     assert (last_event(case).actor_kind, last_event(case).actor_id) == ("complainant", None)
 
 
@@ -709,7 +738,7 @@ def test_review_requested_after_30_days_is_refused_xinfang_art_35(world, replied
     """Art 35: a request on 2 July 2026, one day after the window, is refused."""
     err = refused_with(
         lambda: case_request_review(complainant(replied_june), case_id=replied_june.pk,
-                                    review_unit_id=world.units["county_bureau"].pk, reason="不服", on=D(2026, 7, 2)),
+                                    review_unit_id=world.units["county_gov"].pk, reason="不服", on=D(2026, 7, 2)),
         InvalidInput, replied_june)
     assert "2026-07-01" in err.message
 
@@ -721,13 +750,13 @@ def test_review_requested_today_of_a_reply_80_days_old_is_refused_xinfang_art_35
     # when / then
     refused_with(
         lambda: case_request_review(complainant(case), case_id=case.pk,
-                                    review_unit_id=world.units["county_bureau"].pk, reason="不服"),
+                                    review_unit_id=world.units["county_gov"].pk, reason="不服"),
         InvalidInput, case)
 
 
 def test_review_requested_today_of_a_reply_10_days_old_is_accepted_xinfang_art_35(world):
     case = drive(world, "replied", on=today() - dt.timedelta(days=10))
-    case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_bureau"].pk,
+    case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_gov"].pk,
                         reason="不服")
     assert Case.objects.get(pk=case.pk).state == "review"
 
@@ -745,7 +774,7 @@ def test_review_by_a_body_that_is_not_higher_is_refused_xinfang_art_35(world, re
 def test_review_request_needs_the_request_xinfang_art_35(world, replied_june):
     refused_with(
         lambda: case_request_review(complainant(replied_june), case_id=replied_june.pk,
-                                    review_unit_id=world.units["county_bureau"].pk, reason="", on=D(2026, 6, 20)),
+                                    review_unit_id=world.units["county_gov"].pk, reason="", on=D(2026, 6, 20)),
         InvalidInput, replied_june)
 
 
@@ -755,13 +784,14 @@ def test_review_decision_opens_the_rereview_window_xinfang_art_35_36(world, repl
     (民法典 Art 203, the counting setting)."""
     # given
     case_request_review(complainant(replied_june), case_id=replied_june.pk,
-                        review_unit_id=world.units["county_bureau"].pk, reason="不服", on=D(2026, 6, 20))
+                        review_unit_id=world.units["county_gov"].pk, reason="不服", on=D(2026, 6, 20))
     # when
-    case_decide_review(world.users["county_handler"], case_id=replied_june.pk, outcome="supported",
-                       opinion="撤销原意见，限期修复", on=D(2026, 7, 3))
-    # then
+    case_decide_review(world.users["gov_handler"], case_id=replied_june.pk, decision="change",
+                       findings="村道损坏属实。", opinion="变更原处理意见：限期修复。", legal_basis="《公路法》第四十三条",
+                       on=D(2026, 7, 3))
+    # then: the reply's Art 32 outcome stays; the review decision stands beside it
     case = Case.objects.get(pk=replied_june.pk)
-    assert (case.state, case.outcome) == ("reviewed", "supported")
+    assert (case.state, case.outcome, case.review_decision) == ("reviewed", "explained", "change")
     assert (case.due_rule, case.due_on) == ("rereview_request", D(2026, 8, 3))
 
 
@@ -770,25 +800,25 @@ def test_review_decision_with_a_receipt_date_in_the_future_is_refused_xinfang_ar
     future would stretch the window at will (fixed: it was stored unchecked)."""
     case = drive(world, "review")
     err = refused_with(
-        lambda: case_decide_review(world.users["county_handler"], case_id=case.pk, outcome="partly", opinion="维持",
-                                   received_on=D(2099, 1, 1)),
+        lambda: case_decide_review(world.users["gov_handler"], case_id=case.pk, received_on=D(2099, 1, 1),
+                                   **UPHELD),
         InvalidInput, case)
     assert err.field == "received_on"
 
 
-def test_review_decision_needs_an_opinion_and_an_outcome_xinfang_art_35(world):
+@pytest.mark.parametrize("missing", ["decision", "findings", "opinion", "legal_basis"])
+def test_review_decision_needs_decision_findings_opinion_and_legal_basis_xinfang_art_35(world, missing):
+    """Art 35 (RULES.md §0): the body upholds, revokes or changes, 「with its reasons and legal basis, in writing」."""
     case = drive(world, "review")
-    refused_with(lambda: case_decide_review(world.users["county_handler"], case_id=case.pk, outcome="partly",
-                                            opinion=""), InvalidInput, case)
-    refused_with(lambda: case_decide_review(world.users["county_handler"], case_id=case.pk, outcome="",
-                                            opinion="维持"), InvalidInput, case)
+    err = refused_with(lambda: case_decide_review(world.users["gov_handler"], case_id=case.pk,
+                                                  **{**UPHELD, missing: ""}), InvalidInput, case)
+    assert err.code == "invalid"
 
 
 def test_review_decision_by_the_unit_that_gave_the_first_reply_is_forbidden_xinfang_art_35(world):
     """Art 35: the higher organ reviews; the original handler (now visible only as a past unit) cannot."""
     case = drive(world, "review")
-    refused_with(lambda: case_decide_review(world.users["handler_a"], case_id=case.pk, outcome="partly",
-                                            opinion="维持"), Forbidden, case)
+    refused_with(lambda: case_decide_review(world.users["handler_a"], case_id=case.pk, **UPHELD), Forbidden, case)
 
 
 # -- re-review, hearing, final (Art 36) ----------------------------------------------------------
@@ -800,28 +830,28 @@ def reviewed_july(world):
     return drive(world, "reviewed", on=D(2026, 7, 6))
 
 
-def test_rereview_request_within_30_days_goes_to_the_city_xinfang_art_36_1(world, reviewed_july):
+def test_rereview_request_within_30_days_goes_to_the_city_government_xinfang_art_36_1(world, reviewed_july):
     """Art 36 ¶1: request within 30 days of the review opinion; decision within 30 days of receipt."""
     case_request_rereview(complainant(reviewed_july), case_id=reviewed_july.pk,
-                          rereview_unit_id=world.units["city_bureau"].pk, reason="不服复查意见", on=D(2026, 8, 5))
+                          rereview_unit_id=world.units["city_gov"].pk, reason="不服复查意见", on=D(2026, 8, 5))
     case = Case.objects.get(pk=reviewed_july.pk)
-    assert (case.state, case.current_unit) == ("rereview", world.units["city_bureau"])
+    assert (case.state, case.current_unit) == ("rereview", world.units["city_gov"])
     assert (case.due_rule, case.due_on) == ("rereview_decision", D(2026, 9, 4))
 
 
 def test_rereview_request_after_the_window_is_refused_xinfang_art_36_1(world, reviewed_july):
     refused_with(
         lambda: case_request_rereview(complainant(reviewed_july), case_id=reviewed_july.pk,
-                                      rereview_unit_id=world.units["city_bureau"].pk, reason="不服",
+                                      rereview_unit_id=world.units["city_gov"].pk, reason="不服",
                                       on=D(2026, 8, 6)),
         InvalidInput, reviewed_july)
 
 
 def test_rereview_by_the_body_that_reviewed_is_refused_xinfang_art_36_1(world, reviewed_july):
-    """Re-review goes up again: the county bureau that reviewed does not re-review itself."""
+    """Re-review goes up again: the county government that reviewed does not re-review itself."""
     err = refused_with(
         lambda: case_request_rereview(complainant(reviewed_july), case_id=reviewed_july.pk,
-                                      rereview_unit_id=world.units["county_bureau"].pk, reason="不服",
+                                      rereview_unit_id=world.units["county_gov"].pk, reason="不服",
                                       on=D(2026, 7, 20)),
         InvalidInput, reviewed_july)
     assert err.field == "rereview_unit_id"
@@ -833,14 +863,14 @@ def test_hearing_time_is_not_counted_in_the_rereview_period_xinfang_art_36_2(wor
     Mon 14 Sep (民法典 Art 203)."""
     # given
     case_request_rereview(complainant(reviewed_july), case_id=reviewed_july.pk,
-                          rereview_unit_id=world.units["city_bureau"].pk, reason="不服", on=D(2026, 8, 5))
+                          rereview_unit_id=world.units["city_gov"].pk, reason="不服", on=D(2026, 8, 5))
     # when
-    case_start_hearing(world.users["city_handler"], case_id=reviewed_july.pk, note="公开听证", on=D(2026, 8, 10))
+    case_start_hearing(world.users["city_gov_handler"], case_id=reviewed_july.pk, note="公开听证", on=D(2026, 8, 10))
     # then: while the hearing runs the clock stands still
     during = Case.objects.get(pk=reviewed_july.pk)
     assert (during.state, during.due_on) == ("hearing", None)
     # when
-    case_end_hearing(world.users["city_handler"], case_id=reviewed_july.pk, note="听证结束", on=D(2026, 8, 17))
+    case_end_hearing(world.users["city_gov_handler"], case_id=reviewed_july.pk, note="听证结束", on=D(2026, 8, 17))
     # then
     after = Case.objects.get(pk=reviewed_july.pk)
     assert (after.state, after.due_rule, after.due_on) == ("rereview", "rereview_decision", D(2026, 9, 14))
@@ -849,8 +879,8 @@ def test_hearing_time_is_not_counted_in_the_rereview_period_xinfang_art_36_2(wor
 def test_rereview_decision_during_a_hearing_is_refused_xinfang_art_36_2(world):
     """The hearing ends before the re-review opinion is issued."""
     case = drive(world, "hearing")
-    refused_with(lambda: case_decide_rereview(world.users["city_handler"], case_id=case.pk, outcome="partly",
-                                              opinion="复核意见"), Conflict, case)
+    refused_with(lambda: case_decide_rereview(world.users["city_gov_handler"], case_id=case.pk, **UPHELD),
+                 Conflict, case)
 
 
 def test_rereview_decision_makes_the_matter_final_xinfang_art_36_3(world):
@@ -858,22 +888,22 @@ def test_rereview_decision_makes_the_matter_final_xinfang_art_36_3(world):
     # given
     case = drive(world, "rereview")
     # when
-    case_decide_rereview(world.users["city_handler"], case_id=case.pk, outcome="not_supported", opinion="维持")
+    case_decide_rereview(world.users["city_gov_handler"], case_id=case.pk, **UPHELD)
     # then
     case.refresh_from_db()
-    assert (case.state, case.outcome, case.due_on) == ("final", "not_supported", None)
+    assert (case.state, case.outcome, case.rereview_decision, case.due_on) == ("final", "explained", "uphold", None)
     me = complainant(case)
-    refused_with(lambda: case_request_rereview(me, case_id=case.pk, rereview_unit_id=world.units["city_bureau"].pk,
-                                               reason="再次申请"), InvalidInput, case)  # no unit above the city here
+    refused_with(lambda: case_request_rereview(me, case_id=case.pk, rereview_unit_id=world.units["city_gov"].pk,
+                                               reason="再次申请"), Conflict, case)
     refused_with(lambda: case_withdraw(me, case_id=case.pk, reason="撤回"), Conflict, case)
-    refused_with(lambda: case_decide_rereview(world.users["city_handler"], case_id=case.pk, outcome="supported",
-                                              opinion="改判"), Conflict, case)
+    refused_with(lambda: case_decide_rereview(world.users["city_gov_handler"], case_id=case.pk,
+                                              **{**UPHELD, "decision": "change"}), Conflict, case)
 
 
 def test_rereview_decision_needs_an_opinion_xinfang_art_36_1(world):
     case = drive(world, "rereview")
-    refused_with(lambda: case_decide_rereview(world.users["city_handler"], case_id=case.pk, outcome="partly",
-                                              opinion=" "), InvalidInput, case)
+    refused_with(lambda: case_decide_rereview(world.users["city_gov_handler"], case_id=case.pk,
+                                              **{**UPHELD, "opinion": " "}), InvalidInput, case)
 
 
 # -- merge (Art 19 ¶3) ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
-from casekit import REPLY, build_world, drive, register
+from casekit import REPLY, UPHELD, build_world, drive, register
 from casework.audit.models import Event
 from casework.cases.access import case_get, cases_visible_to, disclosure, roles_on_case
 from casework.cases.actions import (
@@ -48,6 +48,7 @@ from casework.cases.actions import (
     case_forward,
     case_merge,
     case_object,
+    case_order_redo,
     case_rate,
     case_record_step,
     case_record_withdrawal,
@@ -67,6 +68,7 @@ from casework.cases.actions.transition import case_transition
 from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError, NotFound
 from casework.cases.models import Case, CaseUnit
+from casework.documents.models import IssuedDocument
 from casework.organisation.models import Membership
 from casework.organisation.services import jurisdiction_create, unit_create
 from casework.rules.lifecycle import TRANSITIONS, State
@@ -85,7 +87,7 @@ PARENT = {"province": None, "city": "province", "county": "city", "town_a": "cou
 UNIT_JURISDICTION = {
     "town_a_office": "town_a", "town_b_office": "town_b", "county_bureau": "county", "county_housing": "county",
     "county_police": "county", "city_bureau": "city", "province_bureau": "province",
-    "other_city_office": "other_city",
+    "other_city_office": "other_city", "county_gov": "county", "city_gov": "city",
 }
 
 MEMBERS: dict[str, dict[str, set[str]]] = {
@@ -107,6 +109,12 @@ MEMBERS: dict[str, dict[str, set[str]]] = {
     "city_handler": {"city_bureau": {HANDLER}},
     "city_official": {"city_bureau": {OFFICIAL}},
     "city_supervisor": {"city_bureau": {SUPERVISOR}},
+    "gov_clerk": {"county_gov": {CLERK}},
+    "gov_handler": {"county_gov": {HANDLER}},
+    "gov_official": {"county_gov": {OFFICIAL}},
+    "city_gov_clerk": {"city_gov": {CLERK}},
+    "city_gov_handler": {"city_gov": {HANDLER}},
+    "city_gov_official": {"city_gov": {OFFICIAL}},
     "outsider": {},
     # added by this module
     "police_supervisor": {"county_police": {HANDLER}, "county_bureau": {SUPERVISOR}},  # complained about, and above
@@ -144,11 +152,11 @@ STATE_CASES: dict[str, Where] = {
     State.REDIRECTED: _state_case(A),
     State.ACCEPTED: _state_case(A),
     State.REPLIED: _state_case(A),
-    State.REVIEW: _state_case("county_bureau", "county_bureau"),
-    State.REVIEWED: _state_case("county_bureau", "county_bureau"),
-    State.REREVIEW: _state_case("city_bureau", "county_bureau", "city_bureau"),
-    State.HEARING: _state_case("city_bureau", "county_bureau", "city_bureau"),
-    State.FINAL: _state_case("city_bureau", "county_bureau", "city_bureau"),
+    State.REVIEW: _state_case("county_gov", "county_gov"),
+    State.REVIEWED: _state_case("county_gov", "county_gov"),
+    State.REREVIEW: _state_case("city_gov", "county_gov", "city_gov"),
+    State.HEARING: _state_case("city_gov", "county_gov", "city_gov"),
+    State.FINAL: _state_case("city_gov", "county_gov", "city_gov"),
     State.CLOSED: _state_case(A),
 }
 CASES: dict[str, Where] = {
@@ -156,12 +164,12 @@ CASES: dict[str, Where] = {
     # the same states with the facts an action's guards need
     "pending_extension": _state_case(A),  # accepted, an extension awaits approval
     "expired_replied": _state_case(A),  # replied 100 days ago: the review window passed
-    "expired_reviewed": _state_case("county_bureau", "county_bureau"),  # reviewed 100 days ago
+    "expired_reviewed": _state_case("county_gov", "county_gov"),  # reviewed 100 days ago
     # the open case a resubmission is merged into: forwarded up through every level
     "merge_target": Where("town_a", "city_bureau", frozenset({A, "county_housing", "county_bureau", "city_bureau"})),
     # other cases, for the visibility checks
     "b_registered": Where("town_b", "town_b_office", frozenset({"town_b_office"})),
-    "b_review": Where("town_b", "county_bureau", frozenset({"town_b_office", "county_bureau"})),
+    "b_review": Where("town_b", "county_gov", frozenset({"town_b_office", "county_gov"})),
     "other_city": Where("other_city", "other_city_office", frozenset({"other_city_office"})),
     "recused": Where("town_a", A, frozenset({A}), recused=frozenset({"handler_a"})),
 }
@@ -171,9 +179,14 @@ VARIANT = {("approve_extension", State.ACCEPTED): "pending_extension",
            ("expire_window", State.REVIEWED): "expired_reviewed"}
 
 OFFICIAL_OF = {A: "official_a", "county_housing": "housing_official", "county_bureau": "county_official",
-               "city_bureau": "city_official"}
-HIGHER = {A: "county_bureau", "county_housing": "city_bureau", "county_bureau": "city_bureau",
-          "city_bureau": "province_bureau"}
+               "city_bureau": "city_official", "county_gov": "gov_official", "city_gov": "city_gov_official"}
+# 「上一级」 (Art 35, RULES.md §0): a township's body is reviewed by the county government, a county department
+# by the county government (or its sector one level up), a government by the government one level up.
+HIGHER = {A: "county_gov", "county_housing": "county_gov", "county_bureau": "county_gov", "county_gov": "city_gov",
+          "city_bureau": "city_gov", "city_gov": "province_bureau"}
+REQUESTS = ("request_review", "request_rereview")
+NOTICE_ACTS = {"forward", "redirect", "accept", "approve_extension", "reply", "decide_review", "decide_rereview",
+               "order_redo"}  # registered by the complainant, or by the body asked
 
 # The lifecycle, as DESIGN.md's table and 信访工作条例 describe it: (from states, to state or None, roles).
 S = State
@@ -201,13 +214,15 @@ SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
     "decide_rereview": (frozenset({S.REREVIEW}), S.FINAL, frozenset({HANDLER, OFFICIAL})),  # Art 36 ¶1, ¶3
     "withdraw": (OPEN, S.CLOSED, frozenset({COMPLAINANT})),  # Art 19: the complainant's own act
     "record_withdrawal": (OPEN, S.CLOSED, frozenset({CLERK, HANDLER})),  # a signed letter, its scan attached
+    "order_redo": (frozenset({S.REVIEW, S.REREVIEW}), S.ACCEPTED, frozenset({HANDLER, OFFICIAL})),  # Art 35, 36
     "merge": (BEFORE_REPLY, S.CLOSED, frozenset({CLERK, HANDLER})),  # Art 19 ¶3
     "expire_window": (frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({SYSTEM})),  # Art 35, 36
     "rate": (AFTER_REPLY, None, frozenset({COMPLAINANT})),  # Art 21 ¶2
 }
 # where the case goes when the action is allowed (None: it stays where it is)
 UNIT_AFTER = {"forward": lambda cur: "town_b_office" if cur == "county_housing" else "county_housing",
-              "object": lambda cur: A, "request_review": HIGHER.get, "request_rereview": HIGHER.get}
+              "object": lambda cur: A, "request_review": HIGHER.get, "request_rereview": HIGHER.get,
+              "order_redo": lambda cur: A}  # back to the unit that replied
 
 
 def test_the_spec_covers_every_action_of_the_lifecycle_table():
@@ -271,9 +286,34 @@ def expected_roles(actor: str, key: str) -> set[str]:
     return roles
 
 
+def review_intake(actor: str, key: str, state: State) -> bool:
+    """The review body's intake clerk registers a request that came on paper (Art 35, 36 ¶1): they reach a
+    case they cannot otherwise see, while the request can be made, unless they are recused, complained
+    about, or in a unit complained about."""
+    where = CASES[key]
+    body = HIGHER[where.current]
+    return (actor not in INACTIVE and CLERK in MEMBERS.get(actor, {}).get(body, set())
+            and state in SPEC["request_review" if state == S.REPLIED else "request_rereview"][0]
+            and not (where.respondents and (actor in RESPONDENT_OFFICIALS
+                                            or RESPONDENT_UNITS & set(MEMBERS.get(actor, {}))))
+            and actor not in where.recused)
+
+
 def expected(actor: str, action: str, state: State) -> str:
     """Either "allowed" or the name of the error the actor gets."""
     sources, _, roles = SPEC[action]
+    if action in REQUESTS:  # the clerk's role is held in the body asked, not in the unit that has the case
+        key = VARIANT.get((action, state), str(state))
+        where = CASES[key]
+        intake = state in sources and review_intake(actor, key, state)
+        if not sees(actor, key, own_case=key) and not intake:
+            return "NotFound"
+        if state not in sources:
+            return "Conflict"
+        complained = where.respondents and RESPONDENT_UNITS & set(MEMBERS.get(actor, {}))
+        clerk = actor not in INACTIVE and CLERK in MEMBERS.get(actor, {}).get(HIGHER[where.current], set())
+        held = {COMPLAINANT} if actor.startswith("complainant") else ({CLERK} if clerk and not complained else set())
+        return "allowed" if held & roles else "Forbidden"
     if action == "register":  # a new case at the unit that has this state's case
         unit = STATE_CASES[state].current
         may = actor in ("complainant_self", "complainant_other") or (
@@ -317,10 +357,12 @@ class Built:
 
 def _snapshot_sql() -> str:
     case, event, link = Case._meta.db_table, Event._meta.db_table, CaseUnit._meta.db_table
+    document = IssuedDocument._meta.db_table
     columns = ", ".join(f'c."{f.column}"' for f in Case._meta.concrete_fields)
     return (
         f"SELECT {columns}, (SELECT COUNT(*) FROM {event} e WHERE e.case_id = c.id), (SELECT COUNT(*) FROM {case}),"
-        f" (SELECT COUNT(*) FROM {event}), (SELECT COUNT(*) FROM {link}) FROM {case} c WHERE c.id = %s"
+        f" (SELECT COUNT(*) FROM {event}), (SELECT COUNT(*) FROM {link}), (SELECT COUNT(*) FROM {document})"
+        f" FROM {case} c WHERE c.id = %s"
     )
 
 
@@ -332,12 +374,12 @@ def snapshot(case_id: int) -> tuple:
         return cursor.fetchone()
 
 
-def _totals(snap: tuple) -> tuple[int, int, int]:
-    return snap[-3:]  # cases, events, unit links
+def _totals(snap: tuple) -> tuple[int, int, int, int]:
+    return snap[-4:]  # cases, events, unit links, issued documents
 
 
 def _case_events(snap: tuple) -> int:
-    return snap[-4]
+    return snap[-5]
 
 
 def _column(snap: tuple, name: str):
@@ -384,7 +426,7 @@ def built(module_db) -> Built:
     b_review = register(w, by="clerk_b", unit="town_b_office").case
     case_accept(users["handler_b"], case_id=b_review.pk)
     case_reply(users["handler_b"], case_id=b_review.pk, **REPLY)
-    case_request_review(Actor.complainant(b_review.pk), case_id=b_review.pk, review_unit_id=u["county_bureau"].pk,
+    case_request_review(Actor.complainant(b_review.pk), case_id=b_review.pk, review_unit_id=u["county_gov"].pk,
                         reason="不服")
     cases["b_review"] = b_review
     cases["other_city"] = register(w, by="other_city_clerk", unit="other_city_office").case
@@ -470,12 +512,15 @@ CALLS = {
     "reply": lambda who, case, b: case_reply(who, case_id=case.pk, **REPLY),
     "request_review": lambda who, case, b: case_request_review(
         who, case_id=case.pk, review_unit_id=_unit(b, HIGHER[_current(case, b)]), reason="不服"),
-    "decide_review": lambda who, case, b: case_decide_review(who, case_id=case.pk, outcome="partly", opinion="复查意见"),
+    "decide_review": lambda who, case, b: case_decide_review(who, case_id=case.pk, **UPHELD),
     "request_rereview": lambda who, case, b: case_request_rereview(
         who, case_id=case.pk, rereview_unit_id=_unit(b, HIGHER[_current(case, b)]), reason="不服"),
     "start_hearing": lambda who, case, b: case_start_hearing(who, case_id=case.pk, note="听证"),
     "end_hearing": lambda who, case, b: case_end_hearing(who, case_id=case.pk, note="听证结束"),
-    "decide_rereview": lambda who, case, b: case_decide_rereview(who, case_id=case.pk, outcome="partly", opinion="复核"),
+    "decide_rereview": lambda who, case, b: case_decide_rereview(who, case_id=case.pk, **UPHELD),
+    "order_redo": lambda who, case, b: case_order_redo(
+        who, case_id=case.pk, findings="原处理意见认定事实不清", opinion="责令重新调查核实后出具处理意见",
+        legal_basis="《信访工作条例》第三十五条"),
     "withdraw": lambda who, case, b: case_withdraw(who, case_id=case.pk, reason="撤回"),
     "record_withdrawal": lambda who, case, b: case_record_withdrawal(
         who, case_id=case.pk, reason="信访人来信撤回", letter=SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")),
@@ -529,14 +574,14 @@ def _attempt(built: Built, state: State, action: str, actor: str) -> None:
         if got == "NotFound":
             assert case.number not in error.message and case.title not in error.message, "NotFound leaks the case"
         after, before = snapshot(case.pk), built.pristine[case.pk]
-        assert after[:-3] == before[:-3], f"{context}: the case or its events changed although refused"
+        assert after[:-4] == before[:-4], f"{context}: the case or its events changed although refused"
         assert _totals(after) == _totals(before), f"{context}: rows were written although refused"
 
 
 def _assert_took_effect(built: Built, case: Case, action: str, actor: str, result) -> None:
     _, target, _ = SPEC[action]
     before, after = built.pristine[case.pk], snapshot(case.pk)
-    cases, events, _ = _totals(before)
+    cases, events, _, _ = _totals(before)
     if action == "register":
         new = result.case
         assert (new.state, new.current_unit_id) == ("registered", case.current_unit_id)
@@ -546,6 +591,8 @@ def _assert_took_effect(built: Built, case: Case, action: str, actor: str, resul
     assert _column(after, "state") == (target or _column(before, "state"))
     assert _case_events(after) == _case_events(before) + 1  # exactly one event
     assert _totals(after)[:2] == (cases, events + 1)
+    # the notice the act calls for is issued with it, once (信访工作条例 Art 22, 23, 31, 32, 34-36)
+    assert _totals(after)[3] == _totals(before)[3] + (1 if action in NOTICE_ACTS else 0)
     event = Event.objects.filter(case=case).order_by("-id").first()
     assert event.verb == action
     kind = {"system": "system", "complainant_self": "complainant"}.get(actor, "staff")

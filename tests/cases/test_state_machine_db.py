@@ -24,7 +24,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from casekit import REPLY, case_row, counts, events_of, last_event, register
+from casekit import REPLY, UPHELD, case_row, counts, events_of, last_event, register
 from casework.audit.chain import verify_chains
 from casework.cases.actions import (
     case_accept,
@@ -35,6 +35,7 @@ from casework.cases.actions import (
     case_end_hearing,
     case_expire_window,
     case_forward,
+    case_order_redo,
     case_merge,
     case_object,
     case_rate,
@@ -62,9 +63,10 @@ from casework.rules.lifecycle import TRANSITIONS, State
 ACTIONS = sorted([a for a in TRANSITIONS if a != "register"] + ["recuse"])  # the case is registered first
 PSEUDO_ACTORS = ["complainant", "complainant_other", "system", "anonymous"]
 OFFICIAL_OF = {"town_a_office": "official_a", "county_housing": "housing_official",
-               "county_bureau": "county_official", "city_bureau": "city_official"}
-HIGHER = {"town_a_office": "county_bureau", "town_b_office": "county_bureau", "county_housing": "city_bureau",
-          "county_bureau": "city_bureau", "county_police": "city_bureau"}
+               "county_bureau": "county_official", "city_bureau": "city_official", "county_gov": "gov_official"}
+# 「上一级」 (Art 35, RULES.md §0), written out by hand for tests/conftest.py's world
+HIGHER = {"town_a_office": "county_gov", "town_b_office": "county_gov", "county_housing": "county_gov",
+          "county_bureau": "county_gov", "county_police": "county_gov", "county_gov": "city_gov"}
 
 
 def _unit_key(world, unit_id: int) -> str:
@@ -103,7 +105,9 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
         field = "review_unit_id" if action == "request_review" else "rereview_unit_id"
         return {field: unit.pk, "reason": "不服"}
     if action in ("decide_review", "decide_rereview"):
-        return {"outcome": "partly", "opinion": "意见" if good else ""}
+        return dict(UPHELD) if good else {**UPHELD, "legal_basis": ""}
+    if action == "order_redo":
+        return {k: v for k, v in UPHELD.items() if k != "decision"} | ({} if good else {"findings": ""})
     if action in ("start_hearing", "end_hearing"):
         return {"note": "听证"}
     if action == "withdraw":
@@ -126,14 +130,15 @@ CALLS = {
     "approve_extension": case_approve_extension, "refuse_extension": case_refuse_extension, "reply": case_reply, "request_review": case_request_review,
     "decide_review": case_decide_review, "request_rereview": case_request_rereview,
     "start_hearing": case_start_hearing, "end_hearing": case_end_hearing, "decide_rereview": case_decide_rereview,
+    "order_redo": case_order_redo,
     "withdraw": case_withdraw, "record_withdrawal": case_record_withdrawal, "merge": case_merge,
 }
 USUAL = {  # the next step of the usual procedure (DESIGN.md lifecycle table)
     "registered": ["accept", "forward"], "forwarded": ["accept", "object"],
     "accepted": ["reply", "reply", "assign", "request_extension", "approve_extension", "refuse_extension"],
-    "replied": ["request_review", "request_review", "expire_window"], "review": ["decide_review"],
+    "replied": ["request_review", "request_review", "expire_window"], "review": ["decide_review", "order_redo"],
     "reviewed": ["request_rereview", "request_rereview", "expire_window"],
-    "rereview": ["start_hearing", "decide_rereview"], "hearing": ["end_hearing"], "final": ["rate"], "closed": ["rate"],
+    "rereview": ["start_hearing", "decide_rereview", "order_redo"], "hearing": ["end_hearing"], "final": ["rate"], "closed": ["rate"],
 }
 UNDATED = {"rate", "recuse"}  # these take no date: they happen today
 
@@ -144,7 +149,11 @@ def _holders(world, case: Case, action: str) -> list[str]:
         return sorted(set(Membership.objects.filter(unit_id=case.current_unit_id).values_list("user__username",
                                                                                             flat=True)))
     roles = {str(r) for r in TRANSITIONS[action].roles}
-    members = Membership.objects.filter(role__in=roles, unit_id=case.current_unit_id)
+    unit_id = case.current_unit_id
+    if action in ("request_review", "request_rereview"):  # a request on paper is registered by the body asked
+        higher = HIGHER.get(_unit_key(world, unit_id))
+        unit_id = world.units[higher].pk if higher else None
+    members = Membership.objects.filter(role__in=roles, unit_id=unit_id)
     names = set(members.values_list("user__username", flat=True))
     if "supervisor" in roles:
         names |= set(Membership.objects.filter(role="supervisor").values_list("user__username", flat=True))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from casework.documents.notices import (
     ExtensionNotice, ForwardingNotice, HandlingOpinion, MediationAgreement, MediationParty, ReceiptNotice,
-    RedirectNotice, RereviewOpinion, ReviewOpinion, SupervisionNotice, document_number,
+    RedirectNotice, RereviewOpinion, ReviewOpinion, ReviewRequestReceipt, SupervisionNotice, document_number,
 )
 
 ISSUED = dt.date(2026, 11, 30)
@@ -39,7 +39,7 @@ def samples() -> dict[str, object]:
             issuer=BUREAU, date=ISSUED, number=document_number(BUREAU, 2026, 17), addressee="赵六",
             case_number="K1-2026-00017", received_on=dt.date(2026, 11, 25), matter="要求某公司支付劳动报酬和经济补偿",
             route="arbitration",
-            reason="你反映的事项系你与东县某建材有限公司之间因劳动报酬和解除劳动合同经济补偿发生的劳动争议",
+            reason="您反映的事项系您与东县某建材有限公司之间因劳动报酬和解除劳动合同经济补偿发生的劳动争议",
             next_step="向东县劳动人事争议仲裁委员会申请劳动争议仲裁",
         ),
         "extension": ExtensionNotice(
@@ -54,12 +54,12 @@ def samples() -> dict[str, object]:
             issuer=HOUSING, date=ISSUED, number=document_number("东县住建局", 2026, 15), addressee="张三",
             case_number="K1-2026-00015", received_on=dt.date(2026, 9, 28), accepted_on=dt.date(2026, 10, 1),
             request="要求东县某物业服务有限公司退还2025年多收取的电梯运行费1200元。",
-            facts_reasons="信访人称，其居住的东县幸福小区自2025年1月起电梯运行费由每月每户30元上调至130元，"
+            facts_reasons="您称，您居住的东县幸福小区自2025年1月起电梯运行费由每月每户30元上调至130元，"
                           "物业服务企业未召开业主大会，也未公示收费依据。",
             findings="经调取该小区物业服务合同和收费公示材料，并走访业主委员会，查明：2025年1月的调价未经业主大会决定，"
                      "也未按规定公示。该公司已向部分业主收取上调后的费用。",
             outcome="supported",
-            opinion="责成东县某物业服务有限公司于2026年12月31日前向信访人退还多收取的电梯运行费1200元，"
+            opinion="责成东县某物业服务有限公司于2026年12月31日前向您退还多收取的电梯运行费1200元，"
                     "并向全体业主公示收费标准。",
             legal_basis="《物业管理条例》第四十条、第四十一条；《物业服务收费管理办法》第八条。",
             review_body="东县人民政府", review_body_contact="东县信访局代收，东县人民路1号",
@@ -72,8 +72,8 @@ def samples() -> dict[str, object]:
             original_number=document_number("东县住建局", 2026, 15), requested_on=dt.date(2026, 12, 10),
             request="请求撤销原处理意见，责令物业服务企业同时退还2026年多收取的费用。",
             findings="经复查，原处理机关认定的事实清楚。2026年的电梯运行费已经业主大会决定调整，程序合法。",
-            outcome="partly", opinion="维持原处理意见；对2026年的收费不予支持。",
-            legal_basis="《物业管理条例》第十一条、第四十条。", rereview_body=CITY,
+            decision="uphold", opinion="维持原处理意见；对2026年的收费不予支持。",
+            legal_basis="《物业管理条例》第十一条、第四十条。", rereview_body="A市人民政府",
         ),
         "rereview": RereviewOpinion(
             issuer="A市人民政府", date=dt.date(2027, 2, 20), number=document_number("A市政复核", 2027, 1),
@@ -81,9 +81,14 @@ def samples() -> dict[str, object]:
             review_date=dt.date(2027, 1, 8), review_number=document_number("东政复查", 2027, 3),
             requested_on=dt.date(2027, 1, 15),
             request="请求支持全部投诉请求。",
-            findings="经复核，复查机关认定的事实清楚，适用依据正确，程序合法。", outcome="partly",
+            findings="经复核，复查机关认定的事实清楚，适用依据正确，程序合法。", decision="uphold",
             opinion="维持东县人民政府作出的复查意见。", legal_basis="《物业管理条例》第十一条、第四十条。",
             hearing_on=dt.date(2027, 1, 25),
+        ),
+        "review_receipt": ReviewRequestReceipt(
+            issuer="东县人民政府", date=dt.date(2026, 12, 10), addressee="张三", case_number="K1-2026-00015",
+            stage="review", requested_on=dt.date(2026, 12, 10),
+            challenged="东县住房和城乡建设局于2026年11月30日作出的《信访事项处理意见书》（东县住建局处字〔2026〕15号）",
         ),
         "supervision": SupervisionNotice(
             issuer=BUREAU, date=ISSUED, number=document_number("东信督", 2026, 4), addressee=HOUSING,

@@ -27,6 +27,7 @@ TITLES = {
     "handling": "信访事项处理意见书",
     "review": "信访事项复查意见书",
     "rereview": "信访事项复核意见书",
+    "review_receipt": "信访事项复查申请回执",
     "supervision": "信访事项督办通知",
     "mediation": "人民调解协议书",
 }
@@ -42,7 +43,8 @@ def test_every_notice_has_title_number_addressee_signature_and_date(rendered, na
     issuer = getattr(data, "issuer", None) or data.committee
     if name != "mediation":
         assert text.startswith(issuer)  # title: issuing body + document type
-    assert re.search(r"〔20\d\d〕\d+号", text) and data.number in text  # 发文字号 with 六角括号
+    if name != "review_receipt":  # a receipt is identified by the case number
+        assert re.search(r"〔20\d\d〕\d+号", text) and data.number in text  # 发文字号 with 六角括号
     if hasattr(data, "addressee"):
         assert f"{data.addressee}：" in text  # 主送, full-width colon
     date = chinese_date(data.date)
@@ -60,7 +62,7 @@ def test_dates_are_written_2026年11月30日(rendered):
 def test_receipt_gives_case_number_access_code_received_date_and_route(rendered):
     text = rendered["receipt"].text()
     for part in ("事项编号：K1-2026-00015", "查询码：K7QW3ZPA", "2026年11月27日", "走访",
-                 "“要求补发拖欠工资”", "第二十二条、第二十三条", "15日内书面告知你处理途径和程序", "查询办理进展和结果"):
+                 "“要求补发拖欠工资”", "第二十二条、第二十三条", "15日内书面告知您处理途径和程序", "查询办理进展和结果"):
         assert part in text, part
 
 
@@ -81,7 +83,7 @@ def test_acceptance_notice_gives_the_60_day_limit(rendered):
 def test_forwarding_notice_names_the_competent_unit_and_its_15_days(rendered):
     text = rendered["forwarding"].text()
     for part in ("第二十二条", "属地管理、分级负责，谁主管、谁负责", "2026年11月30日将该事项转送东县住房和城乡建设局办理",
-                 "第二十三条第三款", "15日内书面告知你接收情况以及处理途径和程序", "东县人民路18号",
+                 "第二十三条第三款", "15日内书面告知您接收情况以及处理途径和程序", "东县人民路18号",
                  "事项编号：K1-2026-00016"):
         assert part in text, part
 
@@ -121,9 +123,9 @@ def test_extension_over_30_days_is_refused():
 def test_handling_opinion_has_the_art_32_parts_and_the_review_right(rendered):
     text = rendered["handling"].text()
     data = samples()["handling"]
-    parts = ["第三十二条", "一、投诉请求", "二、事实和理由", "（一）你反映的事实和理由", "（二）经调查核实的事实",
-             "三、处理意见", "四、法律法规依据", "本机关对你的投诉请求予以支持",
-             "如你对本处理意见不服，可以自收到本意见书之日起30日内，向东县人民政府请求复查（《信访工作条例》第三十五条）",
+    parts = ["第三十二条", "一、投诉请求", "二、事实和理由", "（一）您反映的事实和理由", "（二）经调查核实的事实",
+             "三、处理意见", "四、法律法规依据", "本机关对您的投诉请求予以支持",
+             "如您对本处理意见不服，可以自收到本意见书之日起30日内，向东县人民政府请求复查（《信访工作条例》第三十五条）",
              "附件：东县幸福小区物业服务收费核查情况"]
     parts += [re.sub(r"\s+", "", x) for x in (data.request, data.facts_reasons, data.findings, data.opinion,
                                               data.legal_basis)]
@@ -133,11 +135,29 @@ def test_handling_opinion_has_the_art_32_parts_and_the_review_right(rendered):
         < text.index("四、法律法规依据") < text.index("请求复查")
 
 
-@pytest.mark.parametrize("outcome,phrase", [("supported", "予以支持"), ("partly", "部分予以支持"),
+@pytest.mark.parametrize("outcome,phrase", [("supported", "予以支持"), ("explained", "予以解释说明"),
                                             ("not_supported", "不予支持")])
-def test_handling_outcome_wording(outcome, phrase):
+def test_handling_outcome_wording_xinfang_art_32(outcome, phrase):
+    """Art 32 (RULES.md §0): the three outcomes, in the words of the regulation."""
     doc = n.build_document(dataclasses.replace(samples()["handling"], outcome=outcome))
     assert any(f"投诉请求{phrase}。" in b.text for b in doc.blocks)
+
+
+def test_a_handling_opinion_answers_each_request_xinfang_art_32():
+    """RULES.md §0: several requests, one outcome each, each named in the opinion."""
+    data = dataclasses.replace(samples()["handling"], outcome="", outcomes=(
+        ("退还2025年多收取的电梯运行费1200元", "supported"), ("赔偿误工损失", "not_supported")))
+    text = _text(n.handling_opinion(data))
+    assert "本机关对您的投诉请求逐项处理如下：" in text
+    assert "1.对“退还2025年多收取的电梯运行费1200元”的请求，予以支持；" in text
+    assert "2.对“赔偿误工损失”的请求，不予支持。" in text
+
+
+def test_an_old_partly_opinion_is_reprinted_as_it_was_issued():
+    """docs/decisions/0001: a 处理意见书 issued as 「部分支持」 before the three of Art 32 were enforced still
+    prints, as issued; no new notice can say it (the action refuses ``partly``)."""
+    doc = n.build_document(dataclasses.replace(samples()["handling"], outcome="partly"))
+    assert any("投诉请求部分予以支持。" in b.text for b in doc.blocks)
 
 
 def test_unknown_outcome_and_missing_parts_are_refused():
@@ -153,17 +173,49 @@ def test_unknown_outcome_and_missing_parts_are_refused():
 
 def test_review_opinion_cites_art_35_and_gives_the_rereview_right(rendered):
     text = rendered["review"].text()
-    for part in ("你不服东县住房和城乡建设局于2026年11月30日作出的《信访事项处理意见书》（东县住建局〔2026〕15号）",
+    for part in ("您不服东县住房和城乡建设局于2026年11月30日作出的《信访事项处理意见书》（东县住建局〔2026〕15号）",
                  "2026年12月10日向本机关请求复查", "第三十五条", "一、复查请求", "二、复查认定的事实和理由",
-                 "三、复查意见", "四、法律法规依据", "本机关对你的投诉请求部分予以支持",
-                 "可以自收到本复查意见书之日起30日内，向A市信访局请求复核（《信访工作条例》第三十六条第一款）",
+                 "三、复查意见", "四、法律法规依据",
+                 "经复查，本机关决定：维持东县住房和城乡建设局于2026年11月30日作出的处理意见。",
+                 "可以自收到本复查意见书之日起30日内，向A市人民政府请求复核（《信访工作条例》第三十六条第一款）",
                  "2027年1月8日"):
         assert part in text, part
 
 
+@pytest.mark.parametrize("decision,phrase", [("uphold", "维持"), ("revoke", "撤销"), ("change", "变更")])
+def test_review_decisions_are_the_review_bodys_not_art_32_outcomes_xinfang_art_35(decision, phrase):
+    """RULES.md §0: a 复查 body upholds, revokes or changes the opinion, with reasons and legal basis."""
+    doc = n.build_document(dataclasses.replace(samples()["review"], decision=decision))
+    body = "".join(b.text for b in doc.blocks)
+    assert f"本机关决定：{phrase}东县住房和城乡建设局于2026年11月30日作出的处理意见。" in body
+    assert "请求复核" in body
+    with pytest.raises(n.NoticeError, match="复查（复核）结论"):
+        n.build_document(dataclasses.replace(samples()["review"], decision="not_supported"))
+
+
+def test_an_order_to_redo_names_the_unit_and_offers_review_of_its_new_opinion_xinfang_art_35():
+    """RULES.md §0 责令重新处理: the unit that replied handles it again; no re-review is offered for an order."""
+    data = dataclasses.replace(samples()["review"], decision="redo", rereview_body="",
+                               redo_unit="东县住房和城乡建设局")
+    text = _text(n.review_opinion(data))
+    assert "撤销东县住房和城乡建设局于2026年11月30日作出的处理意见，责令东县住房和城乡建设局重新处理" in text
+    assert "东县住房和城乡建设局将重新办理该事项，并向您出具信访处理意见书" in text
+    assert "请求复核" not in text
+
+
+def test_review_request_receipt_gives_the_30_days_of_the_review_xinfang_art_35_36():
+    text = _text(n.review_request_receipt(samples()["review_receipt"]))
+    for part in ("东县人民政府信访事项复查申请回执", "张三：", "您不服东县住房和城乡建设局于2026年11月30日作出的",
+                 "本机关已于2026年12月10日收到您的复查请求", "第三十五条", "自收到复查请求之日起30日内提出复查意见",
+                 "事项编号：K1-2026-00015"):
+        assert part in text, part
+    rereview = _text(n.review_request_receipt(dataclasses.replace(samples()["review_receipt"], stage="rereview")))
+    assert "信访事项复核申请回执" in rereview and "第三十六条第一款" in rereview and "听证所需时间不计算在内" in rereview
+
+
 def test_rereview_opinion_is_final(rendered):
     text = rendered["rereview"].text()
-    for part in ("你不服东县人民政府于2027年1月8日作出的《信访事项复查意见书》", "第三十六条",
+    for part in ("您不服东县人民政府于2027年1月8日作出的《信访事项复查意见书》", "第三十六条",
                  "本机关于2027年1月25日举行了听证", "一、复核请求", "三、复核意见", "终结意见",
                  "第三十六条第三款", "仍然以同一事实和理由提出投诉请求的，信访部门和其他机关、单位不再受理"):
         assert part in text, part
@@ -208,6 +260,15 @@ def test_mediation_agreement_needs_two_parties_terms_and_enough_copies():
         n.build_document(dataclasses.replace(m, terms=["  "]))
     with pytest.raises(n.NoticeError, match="至少3份"):
         n.build_document(dataclasses.replace(m, copies=2))
+
+
+def test_one_person_is_addressed_as_您_throughout(rendered):
+    """A letter to one person says 您, never 你 nor 信访人…其 (issue 11 item 6)."""
+    for name in ("receipt", "accepted", "forwarding", "redirect", "extension", "handling", "review", "rereview",
+                 "review_receipt"):
+        text = rendered[name].text()
+        assert "您" in text and not re.search(r"你(?!们)", text), name
+        assert "信访人" not in text, name
 
 
 def test_group_complainants_are_addressed_as_你们():

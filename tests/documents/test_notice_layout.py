@@ -101,12 +101,22 @@ def test_text_is_escaped():
 
 def test_fonts_are_a_setting(settings):
     assert notice_fonts()["body"] == DEFAULT_FONTS["body"]
-    settings.CASEWORK_NOTICE_FONTS = {"body": "仿宋_GB2312", "title": ["方正小标宋简体", "Noto Serif CJK SC"]}
+    settings.CASEWORK_NOTICE_FONTS = {"body": "AR PL UKai CN", "title": ["方正小标宋简体", "Noto Sans CJK SC"]}
     fonts = notice_fonts()
-    assert fonts["body"] == ["仿宋_GB2312"] and fonts["title"] == ["方正小标宋简体", "Noto Serif CJK SC"]
+    assert fonts["body"] == ["AR PL UKai CN"] and fonts["title"] == ["方正小标宋简体", "Noto Sans CJK SC"]
     assert fonts["hei"] == DEFAULT_FONTS["hei"]  # the rest keep their defaults
     css = render_html(Document(title=["标题"], date=dt.date(2026, 11, 30)))
-    assert 'font-family: "仿宋_GB2312"' in css and '"方正小标宋简体", "Noto Serif CJK SC"' in css
+    # only installed families reach the CSS (方正小标宋 is not installed here: the free fallback prints)
+    assert 'font-family: "AR PL UKai CN"' in css and 'font-family: "Noto Sans CJK SC"' in css
+    assert "方正小标宋简体" not in css and "font-weight: 700" in css  # Noto Sans Bold stands in for 小标宋
+
+
+def test_the_official_faces_come_first_with_the_free_fonts_as_fallback():
+    """shared/NOTICES.md: 仿宋_GB2312 / 仿宋 and 方正小标宋 where installed, the free fonts last."""
+    assert DEFAULT_FONTS["body"][0] == "仿宋_GB2312" and "仿宋" in DEFAULT_FONTS["body"]
+    assert DEFAULT_FONTS["body"][-1] == "Noto Serif CJK SC"
+    assert "小标宋" in DEFAULT_FONTS["title"][0] and DEFAULT_FONTS["title"][-1] == "Noto Serif CJK SC"
+    assert DEFAULT_FONTS["kai"][-1] == "AR PL UKai CN" and DEFAULT_FONTS["hei"][-1] == "Noto Sans CJK SC"
 
 
 def test_font_setting_rejects_unknown_keys_and_odd_names(settings):

@@ -14,8 +14,9 @@ from functools import lru_cache
 import pytest
 from PIL import Image
 
-from casework.documents.layout import FONT_ROLES, Document, P, notice_fonts, render_pdf
-from notice_pdf import pdftoppm_png, require_tool
+from casework.documents.layout import FONT_ROLES, Document, P, installed_fonts, render_pdf
+from notice_pdf import pdftoppm_png, require_tool, text_lines
+from casework.documents.notices import render_notice
 from notice_samples import samples
 
 NAMES = list(samples())
@@ -91,7 +92,7 @@ def _cmap(path: str) -> frozenset[int]:
 
 def test_configured_fonts_are_installed_and_cover_every_character(rendered):
     """No tofu: each family the setting names is installed, and the body font has a glyph for every character."""
-    fonts = notice_fonts()
+    fonts = installed_fonts()  # the families of each role that are installed, as the CSS names them
     for role in FONT_ROLES:
         _font_file(fonts[role][0])
     body = _cmap(_font_file(fonts["body"][0]))
@@ -147,3 +148,35 @@ def test_justification_patch_is_installed():
 def test_poppler_present():
     require_tool("pdftoppm")
     require_tool("pdftotext")
+
+
+def _red_pixels(png) -> int:
+    img = Image.open(png).convert("RGB")
+    return sum(1 for r, g, b in img.get_flattened_data() if r > 180 and g < 90 and b < 90)
+
+
+def test_a_red_letterhead_is_an_option_of_the_issuing_body(tmp_path):
+    """Issue 11 item 6 (shared/NOTICES.md): the issuing body's name in red over a red rule, on request only;
+    the 发文字号 then sits under the rule, and the text stays the issuer's name in the title as well."""
+    import dataclasses
+
+    data = samples()["handling"]
+    plain, red = render_notice(data), render_notice(dataclasses.replace(data, letterhead=True))
+    assert _red_pixels(pdftoppm_png(plain, tmp_path / "plain.png", dpi=40)) == 0
+    assert _red_pixels(pdftoppm_png(red, tmp_path / "red.png", dpi=40)) > 300
+    lines = [ln["text"] for ln in text_lines(red, 1)]
+    assert lines[0] == data.issuer and lines[1] == data.number  # 版头, then the number under the rule
+
+
+@pytest.mark.parametrize("paragraphs", range(11, 21))
+def test_no_page_holds_only_the_signature_block(paragraphs):
+    """Issue 11 item 6: however the body falls, the last paragraph stays with the signature and the date."""
+    from pypdf import PdfReader
+    import io
+
+    blocks = [P(f"这是正文第{i}段，说明办理的情况和依据。") for i in range(1, paragraphs + 1)] + [P("特此告知。")]
+    doc = Document(title=["东县信访局", "信访事项告知书"], date=dt.date(2026, 11, 30), signature="东县信访局",
+                   addressee="张三", blocks=blocks, note="事项编号：K1-2026-00015")
+    pages = PdfReader(io.BytesIO(render_pdf(doc))).pages
+    last = re.sub(r"\s+", "", pages[-1].extract_text())
+    assert "特此告知。" in last and "东县信访局2026年11月30日" in last, (len(pages), last)

@@ -27,3 +27,11 @@ def test_render_notices_refuses_bad_dates_and_units(world, tmp_path):
         call_command("render_notices", kind="receipt", out=tmp_path, since="last week")
     with pytest.raises(CommandError, match="no unit"):
         call_command("render_notices", kind="receipt", out=tmp_path, unit=999999)
+
+
+def test_render_notices_stops_with_the_font_named_rather_than_print_empty_boxes(world, tmp_path, settings):
+    register(world)
+    settings.CASEWORK_NOTICE_FONTS = {"body": ["FandolFang"]}
+    with pytest.raises(CommandError, match="FandolFang 未安装"):
+        call_command("render_notices", kind="receipt", out=tmp_path, stdout=StringIO())
+    assert list(tmp_path.glob("*.pdf")) == []

@@ -87,7 +87,8 @@ def test_the_committed_mo_is_compiled_from_the_po():
 def _labels() -> list[str]:
     """Every label that the rules core and the models hold and that the pages show."""
     from casework.cases.models import Channel
-    from casework.documents.catalogue import KINDS
+    from casework.documents.catalogue import RECEIPT_TITLE, REVIEW_RECEIPT_VERBS
+    from casework.documents.models import DocumentKind
     from casework.mediation.models import Agreement, Termination
     from casework.rules import clocks, lifecycle, mediation
 
@@ -103,7 +104,8 @@ def _labels() -> list[str]:
         *(t.label for t in mediation.D_TRANSITIONS.values()), *(t.article for t in mediation.D_TRANSITIONS.values()),
         *(r.label for r in clocks.RULES.values()), *(r.article for r in clocks.RULES.values()),
         *Channel.labels, *(label for _, label in Agreement._meta.get_field("form").choices),
-        *(k.title for k in KINDS.values()),
+        *lifecycle.REVIEW_DECISION_LABELS.values(),
+        *DocumentKind.labels, RECEIPT_TITLE, *(title for _, title in REVIEW_RECEIPT_VERBS.values()),
     ]
 
 

@@ -35,7 +35,7 @@ from tests.mediation.conftest import complete_details, mworld, new_dispute  # no
 # CJK ideographs (with extension A and the compatibility block), CJK punctuation (、。《》「」〔〕)
 # and the full-width forms (（）：，；).
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-DATA_APPS = {"auth", "organisation", "cases", "mediation", "audit", "portal"}
+DATA_APPS = {"auth", "organisation", "cases", "mediation", "audit", "portal", "documents"}  # documents: 发文字号
 
 
 class _VisibleText(HTMLParser):
@@ -155,7 +155,7 @@ def replied(world):
     """A case with a handling opinion: outcome, documents, the review window."""
     r = register(world)
     case_accept(world.handler_a, case_id=r.case.pk)
-    case_reply(world.handler_a, case_id=r.case.pk, outcome="partly", reasons="经核实，村道确有损坏",
+    case_reply(world.handler_a, case_id=r.case.pk, outcome="explained", reasons="经核实，村道确有损坏",
                opinion="纳入今年修缮计划", legal_basis="《信访工作条例》第三十二条")
     return r
 
@@ -227,7 +227,7 @@ def test_registered_page_in_english(world):
 def test_case_workspace_of_the_handler_in_english(world, handled):
     english(en_client(world.handler_a).get(f"/cases/{handled.pk}/"),
             "Status: ", "Being handled", "Time limits", "Handling period", "Regulations on Petition Work, Art. 34",
-            "Available actions", "Issue the handling opinion", "Request an extension", "Partly supported",
+            "Available actions", "Issue the handling opinion", "Request an extension", "Explained",
             "Answer the supervision notice", "Recuse yourself", "History", "Accept")
 
 
@@ -238,7 +238,7 @@ def test_case_workspace_of_the_supervisor_in_english(world, handled):
 
 def test_case_workspace_after_the_reply_in_english(world, replied):
     english(en_client(world.handler_a).get(f"/cases/{replied.case.pk}/"),
-            "Replied", "Outcome: ", "Partly supported", "Documents", "Registration receipt", "Handling opinion",
+            "Replied", "Outcome: ", "Explained", "Documents", "Registration receipt", "Handling opinion",
             "Window to request review")
 
 
@@ -385,5 +385,5 @@ def test_the_csv_export_speaks_the_language_of_the_page(world, handled):
     chinese.force_login(world.handler_a)
     assert b"".join(chinese.get("/export.csv").streaming_content).decode().startswith("\ufeff案件编号,标题,状态")
     body = b"".join(en_client(world.handler_a).get("/export.csv").streaming_content).decode()
-    assert body.startswith("\ufeffCase number,Title,Status,Outcome,Channel")
+    assert body.startswith("\ufeffCase number,Title,Status,Outcome,Review decision,Re-review decision,Channel")
     assert "Being handled" in body and "Visit" in body

@@ -15,7 +15,7 @@ def replied_case(world, days_ago=5):
     when = timezone.localdate() - dt.timedelta(days=days_ago)
     r = register(world, received_on=when)
     case_accept(world.handler_a, case_id=r.case.pk, on=when)
-    case_reply(world.handler_a, case_id=r.case.pk, outcome="partly", reasons="已核实", opinion="部分支持",
+    case_reply(world.handler_a, case_id=r.case.pk, outcome="explained", reasons="已核实", opinion="予以解释说明",
                legal_basis="《信访工作条例》第三十二条", on=when)
     return r
 
@@ -79,11 +79,10 @@ def test_review_within_30_days_then_rating_once(client, world):
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert "申请复查" in page
-    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_bureau.pk,
-                                                                  "review-reason": "不服处理意见"})
-    assert resp.status_code == 302
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_gov.pk, "review-reason": "不服处理意见"})
+    assert resp.status_code == 200 and 'data-testid="review-submitted"' in resp.content.decode()
     r.case.refresh_from_db()
-    assert r.case.state == "review" and r.case.current_unit == world.county_bureau
+    assert r.case.state == "review" and r.case.current_unit == world.county_gov
     assert client.post(f"/portal/case/{r.case.number}/rate/", {"rate-satisfaction": "unsatisfied"}).status_code == 302
     again = client.post(f"/portal/case/{r.case.number}/rate/", {"rate-satisfaction": "satisfied"})
     assert again.status_code == 400 and "已经评价过" in again.content.decode()
@@ -97,8 +96,7 @@ def test_review_after_the_window_is_refused(client, world):
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert "期限已过" in page
-    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_bureau.pk,
-                                                                  "review-reason": "不服"})
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_gov.pk, "review-reason": "不服"})
     assert resp.status_code == 400 and "已超过申请期限" in resp.content.decode()
     r.case.refresh_from_db()
     assert r.case.state == "replied"
@@ -133,3 +131,68 @@ def test_complainant_withdraws_from_the_portal(client, world):
     assert r.case.events.filter(verb="withdraw", actor_kind="complainant").count() == 1
     again = client.post(f"/portal/case/{r.case.number}/withdraw/", {"withdraw-reason": "再撤一次"})
     assert again.status_code == 400
+
+
+def _offered(page: str) -> set[str]:
+    import re
+
+    form = page.split('action="/portal/case/')[1].split("</form>")[0] if "/review/" in page else ""
+    return set(re.findall(r"<option[^>]*>([^<]+)</option>", form))
+
+
+def test_the_review_form_offers_exactly_the_bodies_the_review_accepts_xinfang_art_35(client, world):
+    """Art 35 (RULES.md §0): for a township, the county government; the form offers it and nothing else,
+    and the re-review form (Art 36 ¶1) the government one level above the county's."""
+    from casework.cases.actions import case_decide_review
+    from casework.cases.review_bodies import review_bodies
+
+    r = replied_case(world)
+    login(client, r)
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert _offered(page) == {u.name for u in review_bodies(r.case)} == {"东县人民政府"}
+    wrong = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服"})
+    assert wrong.status_code == 400
+    r.case.refresh_from_db()
+    assert r.case.state == "replied"
+    client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_gov.pk, "reason": "不服"})
+    case_decide_review(world.gov_handler, case_id=r.case.pk, decision="uphold", findings="属实", opinion="维持",
+                       legal_basis="《信访工作条例》第三十五条")
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "申请复核" in page and _offered(page) == {"A市人民政府"}
+    assert "复查结论：" in page and "维持" in page and "处理结果：" in page and "解释说明" in page
+
+
+def test_a_review_request_gets_a_confirmation_and_a_receipt_xinfang_art_35(client, world):
+    """Issue 12 item 7 / issue 11 item 13: the complainant sees the request was received, by whom and by
+    when it is answered, and downloads a 复查申请回执 (PDF)."""
+    import io
+
+    from pypdf import PdfReader
+
+    r = replied_case(world)
+    login(client, r)
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_gov.pk, "reason": "不服处理意见"})
+    page = resp.content.decode()
+    assert resp.status_code == 200 and "东县人民政府" in page and "复查申请" in page
+    r.case.refresh_from_db()
+    assert f"{r.case.due_on:%Y}" in page  # the day the answer is due (Art 35: 30 days)
+    url = page.split('data-testid="review-receipt"')[0].rsplit('href="', 1)[1].split('"')[0]
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
+    for part in ("东县人民政府", "复查申请回执", "第三十五条", r.case.number, "30日内"):
+        assert part in text, part
+    assert url in client.get(f"/portal/case/{r.case.number}/").content.decode()  # listed with the others
+
+
+def test_a_reply_answered_request_by_request_shows_each_outcome_and_can_be_rated_xinfang_art_32(client, world):
+    """Art 32: the complainant sees the outcome of each request; Art 21 ¶2: and may rate the reply."""
+    r = register(world)
+    case_accept(world.handler_a, case_id=r.case.pk)
+    case_reply(world.handler_a, case_id=r.case.pk, reasons="已核实", opinion="修复村道，不予赔偿",
+               legal_basis="《公路法》第四十三条", outcomes=[{"request": "修复村道", "outcome": "supported"},
+                                                           {"request": "赔偿损失", "outcome": "not_supported"}])
+    login(client, r)
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    assert "修复村道：支持；赔偿损失：不予支持" in page
+    assert client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "basically"}).status_code == 302

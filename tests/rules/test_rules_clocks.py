@@ -373,6 +373,25 @@ def test_rereview_opinion_stops_the_last_clock_xinfang_art_36_3():
     ]
 
 
+def test_an_order_to_redo_restarts_handling_and_the_new_reply_opens_the_review_window_again_xinfang_art_35():
+    """RULES.md §0 (责令重新处理, Art 35): the review decision clock stops on the order, the handling clock
+    runs again from it, and the new 处理意见书 opens a new review window from its receipt."""
+    # given a review ordered redone on Fri 26 Jun 2026, and a new reply on Mon 3 Aug received that day
+    history = REVIEWED[:-1] + [H("order_redo", D(2026, 6, 26))]
+    redone = history + [H("reply", D(2026, 8, 3), received_on=D(2026, 8, 3), **REPLY)]
+    # when
+    clocks = derive_clocks(history, CAL)
+    after_reply = derive_clocks(redone, CAL)
+    # then
+    assert only(clocks, "review_decision").state is ClockState.STOPPED
+    handling = [c for c in clocks if c.name == "handling"]
+    assert handling[-1].started_on == D(2026, 6, 26) and handling[-1].state is ClockState.RUNNING
+    assert current_clock(clocks) == handling[-1]
+    windows = [c for c in after_reply if c.name == "review_request"]
+    assert len(windows) == 2 and windows[-1].started_on == D(2026, 8, 3)
+    assert current_clock(after_reply) == windows[-1]
+
+
 # -- closing early ------------------------------------------------------------------------
 
 

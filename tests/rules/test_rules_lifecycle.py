@@ -29,7 +29,9 @@ S = State
 R = Role
 CAL = HolidayCalendar.from_package()
 TODAY = D(2026, 3, 10)
-REPLY = {"outcome": "partly", "reasons": "事实和理由", "opinion": "处理意见", "legal_basis": "信访工作条例第32条"}
+UPHELD = {"decision": "uphold", "findings": "原处理意见认定事实清楚", "opinion": "维持原处理意见",
+          "legal_basis": "《信访工作条例》第三十五条"}
+REPLY = {"outcome": "explained", "reasons": "事实和理由", "opinion": "处理意见", "legal_basis": "信访工作条例第32条"}
 
 
 def refused(action, facts, roles, params=None, on=TODAY) -> TransitionRefused:
@@ -110,7 +112,7 @@ def test_hearing_must_end_before_the_rereview_decision_xinfang_art_36_2():
     # given a case in a hearing
     facts = CaseFacts(S.HEARING)
     # when
-    err = refused("decide_rereview", facts, {R.HANDLER}, {"outcome": "supported", "opinion": "维持"})
+    err = refused("decide_rereview", facts, {R.HANDLER}, UPHELD)
     # then
     assert err.code == "wrong_state"
 
@@ -132,11 +134,11 @@ def test_full_procedure_from_registration_to_final_xinfang_art_22_to_36():
         ("reply", {R.HANDLER}, REPLY, S.REPLIED),
         ("rate", {R.COMPLAINANT}, {"satisfaction": "unsatisfied"}, S.REPLIED),
         ("request_review", {R.COMPLAINANT}, {"reason": "不服"}, S.REVIEW),
-        ("decide_review", {R.ACCOUNTABLE_OFFICIAL}, {"outcome": "not_supported", "opinion": "维持"}, S.REVIEWED),
+        ("decide_review", {R.ACCOUNTABLE_OFFICIAL}, UPHELD, S.REVIEWED),
         ("request_rereview", {R.COMPLAINANT}, {"reason": "不服"}, S.REREVIEW),
         ("start_hearing", {R.HANDLER}, {}, S.HEARING),
         ("end_hearing", {R.HANDLER}, {}, S.REREVIEW),
-        ("decide_rereview", {R.ACCOUNTABLE_OFFICIAL}, {"outcome": "not_supported", "opinion": "维持"}, S.FINAL),
+        ("decide_rereview", {R.ACCOUNTABLE_OFFICIAL}, UPHELD, S.FINAL),
     ]
     facts = CaseFacts(None)
     for action, roles, params, expected in steps:
@@ -229,7 +231,7 @@ def test_check_order_state_then_role_then_guards():
         ("merge", S.REGISTERED, {R.INTAKE_CLERK}, {}, "原信访事项"),  # Art 19 ¶3
         ("withdraw", S.ACCEPTED, {R.COMPLAINANT}, {"reason": ""}, "撤回说明"),
         ("record_step", S.ACCEPTED, {R.HANDLER}, {"note": None}, "办理情况"),
-        ("decide_review", S.REVIEW, {R.HANDLER}, {"outcome": "supported"}, "复查意见"),  # Art 35 书面答复
+        ("decide_review", S.REVIEW, {R.HANDLER}, {**UPHELD, "opinion": ""}, "复查意见"),  # Art 35 书面答复
     ],
 )
 def test_check_refuses_failed_guards_as_invalid(action, state, roles, params, fragment):
@@ -480,3 +482,77 @@ def test_offered_agrees_with_check_on_every_precondition_xinfang_art_21_34_35_36
                     precondition = any(p(facts, TODAY) for p in TRANSITIONS[action].requires)
                     allowed_without_inputs = err.code == "invalid" and not precondition
                 assert (action in shown) == allowed_without_inputs, (facts, roles, action)
+# -- Art 32 outcomes, review decisions (RULES.md §0) ---------------------------------------------
+
+
+def test_the_art_32_outcomes_are_the_three_of_the_regulation_xinfang_art_32():
+    """信访工作条例 Art 32 (RULES.md §0): 予以支持, 解释说明, 不予支持; 「部分支持」 is not an outcome."""
+    from casework.rules.lifecycle import OUTCOME_LABELS, Outcome
+
+    assert set(OUTCOME_LABELS.values()) == {"支持", "解释说明", "不予支持"}
+    assert {o.value for o in Outcome} == {"supported", "explained", "not_supported"}
+    for outcome in Outcome:
+        assert check("reply", CaseFacts(S.ACCEPTED), {R.HANDLER}, {**REPLY, "outcome": outcome}, TODAY) is S.REPLIED
+    err = refused("reply", CaseFacts(S.ACCEPTED), {R.HANDLER}, {**REPLY, "outcome": "partly"})
+    assert err.code == "invalid" and "解释说明" in err.message and "第三十二条" in err.message
+
+
+def test_a_reply_may_carry_one_outcome_per_request_xinfang_art_32():
+    """RULES.md §0: a matter with several requests can carry one outcome per request."""
+    per_request = [{"request": "退还多收的电梯费", "outcome": "supported"},
+                   {"request": "赔偿误工损失", "outcome": "not_supported"}]
+    params = {**REPLY, "outcome": "", "outcomes": per_request}
+    assert check("reply", CaseFacts(S.ACCEPTED), {R.HANDLER}, params, TODAY) is S.REPLIED
+    for bad, fragment in (
+        ([per_request[0]], "至少填写两项"),
+        ([per_request[0], {"request": " ", "outcome": "supported"}], "第2项请求的内容"),
+        ([per_request[0], {"request": "赔偿", "outcome": "partly"}], "第2项请求的处理结果"),
+    ):
+        err = refused("reply", CaseFacts(S.ACCEPTED), {R.HANDLER}, {**params, "outcomes": bad})
+        assert err.code == "invalid" and fragment in err.message, bad
+    both = refused("reply", CaseFacts(S.ACCEPTED), {R.HANDLER}, {**params, "outcome": "supported"})
+    assert "不能同时" in both.message
+
+
+@pytest.mark.parametrize("action, state, body", [("decide_review", S.REVIEW, "复查"),
+                                                 ("decide_rereview", S.REREVIEW, "复核")])
+def test_a_review_body_upholds_revokes_or_changes_with_findings_and_legal_basis_xinfang_art_35_36(
+        action, state, body):
+    """RULES.md §0, Art 35, 36: a 复查/复核 body upholds (维持), revokes or changes (撤销/变更) the opinion, with
+    its reasons and legal basis, in writing. An Art 32 outcome is not a review decision."""
+    for decision in ("uphold", "revoke", "change"):
+        assert check(action, CaseFacts(state), {R.HANDLER}, {**UPHELD, "decision": decision}, TODAY)
+    for params, fragment in (
+        ({**UPHELD, "decision": "not_supported"}, f"{body}结论：维持、撤销或变更"),
+        ({**UPHELD, "decision": "redo"}, f"{body}结论"),  # ordering a redo is its own transition
+        ({**UPHELD, "legal_basis": ""}, "法律法规依据"),
+        ({**UPHELD, "findings": " "}, "事实和理由"),
+        ({"outcome": "not_supported", "opinion": "维持"}, f"{body}结论"),  # what the old form sent
+    ):
+        err = refused(action, CaseFacts(state), {R.HANDLER}, params)
+        assert err.code == "invalid" and fragment in err.message, params
+
+
+def test_ordering_a_redo_sends_the_matter_back_to_handling_xinfang_art_35_36():
+    """RULES.md §0: 责令重新处理 is its own row: from review or re-review back to handling (a new reply follows
+    and opens the review window again); it needs findings, the order and its legal basis."""
+    t = TRANSITIONS["order_redo"]
+    assert t.sources == {S.REVIEW, S.REREVIEW} and t.target is S.ACCEPTED
+    assert "第35条" in t.article and "第36条" in t.article
+    assert t.roles == {R.HANDLER, R.ACCOUNTABLE_OFFICIAL}
+    for state in (S.REVIEW, S.REREVIEW):
+        assert check("order_redo", CaseFacts(state), {R.ACCOUNTABLE_OFFICIAL}, UPHELD, TODAY) is S.ACCEPTED
+    assert refused("order_redo", CaseFacts(S.REVIEW), {R.HANDLER}, {**UPHELD, "legal_basis": ""}).code == "invalid"
+    assert refused("order_redo", CaseFacts(S.REVIEWED), {R.HANDLER}, UPHELD).code == "wrong_state"
+    assert refused("order_redo", CaseFacts(S.REVIEW), {R.COMPLAINANT}, UPHELD).code == "forbidden"
+    # the new reply is taken from ACCEPTED and opens the review window again
+    assert TRANSITIONS["reply"].sources == {S.ACCEPTED} and "review_request" in TRANSITIONS["reply"].clocks.starts
+
+
+def test_old_outcomes_are_read_as_todays_xinfang_art_32():
+    """Events are immutable: a stored ``partly`` reads as 解释说明, an old review outcome as a decision."""
+    from casework.rules.lifecycle import LEGACY_REVIEW_DECISIONS, Outcome, ReviewDecision, outcome_of
+
+    assert outcome_of("partly") is Outcome.EXPLAINED and outcome_of("supported") is Outcome.SUPPORTED
+    assert outcome_of("maybe") is None
+    assert LEGACY_REVIEW_DECISIONS["not_supported"] is ReviewDecision.UPHOLD

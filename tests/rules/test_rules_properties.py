@@ -20,6 +20,7 @@ from casework.rules.lifecycle import (
     TRANSITIONS,
     CaseFacts,
     Outcome,
+    ReviewDecision,
     Role,
     Route,
     Satisfaction,
@@ -210,7 +211,9 @@ def test_extension_never_exceeds_30_days_in_total_xinfang_art_34(ops):
 GOOD_PARAMS = {
     "reason": "理由",
     "note": "办理情况",
-    "outcome": Outcome.PARTLY.value,
+    "outcome": Outcome.EXPLAINED.value,
+    "decision": ReviewDecision.UPHOLD.value,
+    "findings": "认定的事实和理由",
     "route": Route.ARBITRATION.value,
     "reasons": "事实和理由",
     "opinion": "意见",

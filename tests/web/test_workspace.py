@@ -150,17 +150,62 @@ def test_csv_export_streams_only_what_the_user_may_see(client, world):
 def test_notices_are_listed_and_served_as_pdf_but_not_to_a_respondent_unit(client, world):
     """Art 32: the 处理意见书 exists once the reply does; Art 30 ¶3: not for the unit complained about."""
     from casework.cases.actions import case_accept, case_reply
+    from casework.documents.models import IssuedDocument
 
     case = register(world, respondent_unit_ids=[world.county_bureau.pk]).case
     case_accept(world.handler_a, case_id=case.pk)
     case_reply(world.handler_a, case_id=case.pk, outcome="supported", reasons="属实", opinion="修复",
                legal_basis="《公路法》")
+    doc = IssuedDocument.objects.get(case=case, kind="handling_opinion")
+    url = f"/cases/{case.pk}/documents/handling-opinion-{doc.pk}.pdf"
     client.force_login(world.handler_a)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert f"/cases/{case.pk}/documents/handling-opinion.pdf" in page
-    assert f"/cases/{case.pk}/documents/review-opinion.pdf" not in page
-    pdf = client.get(f"/cases/{case.pk}/documents/handling-opinion.pdf")
+    assert url in page and doc.number in page and "review-opinion" not in page
+    pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert client.get(f"/cases/{case.pk}/documents/review-opinion.pdf").status_code == 404
+    assert client.get(f"/cases/{case.pk}/documents/review-opinion-{doc.pk}.pdf").status_code == 404
     client.force_login(world.supervisor)  # supervisor above, but of the unit complained about
-    assert client.get(f"/cases/{case.pk}/documents/handling-opinion.pdf").status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_the_reply_form_asks_for_one_outcome_of_three_or_one_per_request_xinfang_art_32(client, world):
+    """Art 32 (RULES.md §0): 支持 / 解释说明 / 不予支持; several requests may be answered one by one."""
+    case = register(world).case
+    client.force_login(world.handler_a)
+    client.post(f"/cases/{case.pk}/act/accept/", {})
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    for label in ("支持", "解释说明", "不予支持", "第1项请求"):
+        assert label in page
+    assert "部分支持" not in page
+    base = {"reply-reasons": "属实", "reply-opinion": "修复", "reply-legal_basis": "《公路法》第四十三条"}
+    none = client.post(f"/cases/{case.pk}/act/reply/", base)
+    assert none.status_code == 400 and "支持、解释说明或不予支持（第三十二条）" in none.content.decode()
+    one = client.post(f"/cases/{case.pk}/act/reply/", {**base, "reply-request_1": "修复村道", "reply-outcome_1": "supported"})
+    assert one.status_code == 400 and "至少填写两项请求" in one.content.decode()
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    ok = client.post(f"/cases/{case.pk}/act/reply/", {
+        **base, "reply-request_1": "修复村道", "reply-outcome_1": "supported",
+        "reply-request_2": "赔偿车辆损失", "reply-outcome_2": "not_supported"})
+    assert ok.status_code == 302
+    case.refresh_from_db()
+    assert case.request_outcomes == [{"request": "修复村道", "outcome": "supported"},
+                                     {"request": "赔偿车辆损失", "outcome": "not_supported"}]
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "修复村道：支持；赔偿车辆损失：不予支持" in page
+
+
+def test_csv_export_gives_the_outcome_and_the_review_decisions_beside_it_xinfang_art_32_35(client, world):
+    """Statistics count the reply's Art 32 outcome; the review's decision is its own column."""
+    import csv
+    import io
+
+    from tests.cases.casekit import drive
+
+    case = drive(world, "reviewed")
+    client.force_login(world.users["gov_handler"])
+    body = b"".join(client.get("/export.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    header, row = rows[0], next(r for r in rows[1:] if r[0] == case.number)
+    assert header[3:6] == ["处理结果", "复查结论", "复核结论"]
+    assert row[3:6] == ["解释说明", "维持", ""]

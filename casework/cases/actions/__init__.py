@@ -16,16 +16,17 @@ from .intake import (
 )
 from .supervision import supervision_answer, supervision_issue
 from .review import (
-    case_decide_rereview, case_decide_review, case_end_hearing, case_expire_window, case_rate,
-    case_request_rereview, case_request_review, case_start_hearing, cases_close_expired_windows,
+    ReviewIntake, case_decide_rereview, case_decide_review, case_end_hearing, case_expire_window, case_order_redo,
+    case_rate, case_request_rereview, case_request_review, case_start_hearing, cases_close_expired_windows,
+    review_intake_lookup,
 )
 
 __all__ = [
     "PersonData", "Registered", "access_code_matches", "case_accept", "case_approve_extension", "case_assign",
     "case_decide_rereview", "case_decide_review", "case_end_hearing", "case_expire_window", "case_forward",
-    "case_merge", "case_object", "case_rate", "case_record_step", "case_record_withdrawal", "case_recuse",
-    "case_redirect", "case_refresh_clocks", "case_refuse_extension", "case_register", "case_reply",
-    "case_request_extension", "case_request_rereview",
+    "case_merge", "case_object", "case_order_redo", "ReviewIntake", "review_intake_lookup", "case_rate",
+    "case_record_step", "case_record_withdrawal", "case_recuse", "case_redirect", "case_refresh_clocks",
+    "case_refuse_extension", "case_register", "case_reply", "case_request_extension", "case_request_rereview",
     "case_request_review", "case_start_hearing", "case_withdraw", "cases_close_expired_windows",
     "cases_recompute_clocks", "clocks_for_case", "supervision_answer", "supervision_issue",
 ]

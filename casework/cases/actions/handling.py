@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from casework import limits
 from casework.rules.lifecycle import Role
@@ -119,27 +119,42 @@ def case_refuse_extension(who, *, case_id: int, reason: str, on: dt.date | None 
 
 
 def case_reply(
-    who, *, case_id: int, outcome: str, reasons: str, opinion: str, legal_basis: str,
-    received_on: dt.date | None = None, on: dt.date | None = None,
+    who, *, case_id: int, reasons: str, opinion: str, legal_basis: str, outcome: str = "",
+    outcomes: Sequence[Mapping[str, str]] = (), received_on: dt.date | None = None, on: dt.date | None = None,
 ) -> Case:
     """Issue the 处理意见书 (Art 32): request, facts and reasons, opinion and its legal basis.
 
+    ``outcome`` is one of the three of Art 32 (支持 / 解释说明 / 不予支持); a matter with several
+    requests may instead be answered request by request, ``outcomes`` = [{"request", "outcome"}, ...].
     The review window (Art 35) runs from the day the complainant receives it:
     ``received_on`` when known, else the day it is issued.
     """
     with acting_on(who, case_id) as (actor, case):
-        params = {"outcome": outcome, "reasons": reasons, "opinion": opinion, "legal_basis": legal_basis}
+        per_request = [
+            {"request": text(o.get("request"), limits.REQUEST_ITEM, "outcomes", required=False),
+             "outcome": o.get("outcome")}
+            for i, o in enumerate(outcomes or (), 1) if isinstance(o, Mapping)
+        ]
+        if len(per_request) != len(outcomes or ()):
+            raise InvalidInput("逐项处理结果的格式不对：每项应有请求内容和处理结果", "outcomes")
+        params = {"outcome": outcome or "", "outcomes": per_request, "reasons": reasons, "opinion": opinion,
+                  "legal_basis": legal_basis}
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in params.items()}
         for name, limit in (("reasons", limits.REPLY_REASONS), ("opinion", limits.REPLY_OPINION),
                             ("legal_basis", limits.LEGAL_BASIS)):
             text(params[name], limit, name, required=False)  # the table's guards say what is missing
+        if not per_request:
+            del data["outcomes"]
+        data["unit"] = case.current_unit_id  # the unit that issues it: a review asks the body above it
         if received_on is not None:
             data["received_on"] = _received(received_on, on)
         day = action_date(on, not_before=case.last_event_on)
         on_time = case.due_on is None or case.due_rule != "handling" or day <= case.due_on
+        common = {o["outcome"] for o in per_request}
         case_transition(
             actor, case, "reply", on=day, params=params, data=data,
-            changes={"outcome": outcome, "replied_on": day, "replied_on_time": on_time},
+            changes={"outcome": (outcome or "") if not per_request else (common.pop() if len(common) == 1 else ""),
+                     "request_outcomes": per_request, "replied_on": day, "replied_on_time": on_time},
         )
         return case
 

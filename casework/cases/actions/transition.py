@@ -41,7 +41,7 @@ def case_facts(case: Case) -> CaseFacts:
         state=State(case.state),
         extension_pending_days=case.extension_pending_days,
         extension_days_granted=case.extension_days_granted,
-        replied=bool(case.outcome),
+        replied=case.replied_on is not None or bool(case.outcome),
         rated=bool(case.satisfaction),
         window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
         window_provisional=case.due_provisional and case.due_rule in WINDOW_RULES,
@@ -50,15 +50,18 @@ def case_facts(case: Case) -> CaseFacts:
 
 def transition_check(
     actor: Actor, case: Case, action: str, *, on: dt.date | None = None, params: Mapping[str, Any] | None = None,
+    roles: frozenset | None = None,
 ) -> tuple[dt.date, State]:
     """The day the action takes effect and the state it leads to, or the refusal as a domain error.
 
     ``case_transition`` starts with it; an action that must write something before its event (a file)
-    asks it first, so that a refused action leaves nothing behind.
+    asks it first, so that a refused action leaves nothing behind. ``roles``: the roles the caller established
+    (a review body's clerk registering a paper request), instead of the person's roles on the case.
     """
     on = action_date(on, not_before=case.last_event_on)
+    held = roles_on_case(actor, case) if roles is None else roles
     try:
-        return on, check(action, case_facts(case), roles_on_case(actor, case), dict(params or {}), on)
+        return on, check(action, case_facts(case), held, dict(params or {}), on)
     except TransitionRefused as refused:
         if refused.code == "forbidden":
             raise Forbidden(refused.message) from None
@@ -76,14 +79,19 @@ def case_transition(
     params: Mapping[str, Any] | None = None,
     changes: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
+    roles: frozenset | None = None,
 ):
-    """Check the lifecycle table, apply ``changes`` and the new state, write the event, refresh the clocks.
+    """Check the lifecycle table, apply ``changes`` and the new state, write the event, refresh the clocks,
+    and issue the notice the act calls for (``documents.issuing``: on the day of the act, numbered once).
 
     The caller holds the transaction and the row lock (``case_get(for_update=True)``).
     ``params`` feed the guards; ``changes`` are field values to set on the case;
     ``data`` is what the event records beyond the before/after of the changed fields.
+    ``roles``: the roles the actor holds for this act when they are not held on the case's current unit
+    (a review body's intake clerk registering a review request, Art 35); default ``roles_on_case``.
     """
-    on, new_state = transition_check(actor, case, action, on=on, params=params)
+    on, new_state = transition_check(actor, case, action, on=on, params=params, roles=roles)
+    params = dict(params or {})
 
     fields = dict(changes or {})
     if new_state.value != case.state:
@@ -106,6 +114,9 @@ def case_transition(
     except CalendarError as e:
         raise InvalidInput(str(e)) from None
     case.save(update_fields=[*fields, "last_event_on", *STORED])
+    from casework.documents.issuing import issue_for_event
+
+    issue_for_event(case, event)
     return event
 
 
