@@ -1,7 +1,8 @@
 """Which units an action may send a case to: the one rule per action, for the action and the pickers alike.
 
 Each ``*_refusal`` says why a unit will not do (or None); the action raises it, and the form offers exactly
-the active units it passes (``*_targets``), so a picker never lists a unit the action would refuse.
+the active units it passes (``*_targets``), so a picker never lists a unit the action would refuse. Review and
+re-review bodies are ``cases.review_bodies`` (「上一级」, Art 35).
 """
 
 from __future__ import annotations
@@ -58,21 +59,6 @@ def handling_refusal(unit: Unit, *, respondent_unit_ids: Collection[int]) -> str
 
 def handling_targets(*, respondent_unit_ids: Collection[int] = ()) -> list[Unit]:
     return [u for u in active_units() if handling_refusal(u, respondent_unit_ids=respondent_unit_ids) is None]
-
-
-def review_refusal(unit: Unit, *, case: Case, respondent_unit_ids: Collection[int]) -> str | None:
-    """Review and re-review go to the body one level up (Art 35 「上一级」): a unit of the parent jurisdiction of
-    the unit that has the case, no skipping; never one complained about."""
-    current = case.current_unit.jurisdiction
-    if current.parent_id is None or unit.jurisdiction_id != current.parent_id:
-        return f"{unit.name}不是{current.name}的上一级机关的单位（第三十五条）"
-    return _inactive(unit) or _refused_for_respondent(unit, respondent_unit_ids)
-
-
-def review_targets(case: Case, *, respondent_unit_ids: Collection[int] = ()) -> list[Unit]:
-    parent = case.current_unit.jurisdiction.parent_id
-    return [u for u in active_units().filter(jurisdiction_id=parent)
-            if review_refusal(u, case=case, respondent_unit_ids=respondent_unit_ids) is None]
 
 
 def respondent_ids(case: Case) -> frozenset[int]:

@@ -72,19 +72,27 @@ def rewrite(events: list[Event], index: int, *, mac=None, **changes) -> None:
 
 
 def cut_short(events: list[Event], keep: int) -> None:
-    """Delete all but the first ``keep`` events and move the head back to the last one kept."""
+    """Delete all but the first ``keep`` events (and the notices they issued, which refer to them) and move the
+    head back to the last one kept."""
+    from casework.documents.models import IssuedDocument
+
+    gone = [e.pk for e in events[keep:]]
     with tampering():
-        Event.objects.filter(pk__in=[e.pk for e in events[keep:]]).delete()
+        IssuedDocument.objects.filter(event_id__in=gone).delete()
+        Event.objects.filter(pk__in=gone).delete()
     head = events[keep - 1] if keep else None
     EventChain.objects.filter(jurisdiction_id=events[0].jurisdiction_id).update(
         length=head.seq if head else 0, head_hash=head.hash if head else "")
 
 
 def empty_the_table() -> None:
-    """TRUNCATE on PostgreSQL (its trigger off), DELETE elsewhere; the chain heads go too."""
+    """TRUNCATE on PostgreSQL (its trigger off), DELETE elsewhere; the chain heads and the notices go too."""
+    from casework.documents.models import IssuedDocument
+
     with tampering():
+        IssuedDocument.objects.all().delete()
         with connection.cursor() as c:
-            c.execute(f"TRUNCATE {TABLE}" if connection.vendor == "postgresql" else f"DELETE FROM {TABLE}")
+            c.execute(f"TRUNCATE {TABLE} CASCADE" if connection.vendor == "postgresql" else f"DELETE FROM {TABLE}")
     EventChain.objects.all().delete()
 
 

@@ -66,7 +66,7 @@ def test_a_review_request_after_a_provisional_end_is_not_refused_xinfang_art_35(
     """Art 35: a request made after a window end that the schedule may still move is accepted, not refused."""
     case = drive(world, "replied", on=today() - dt.timedelta(days=40))
     assert case.due_provisional and case.due_on < today()
-    case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_bureau"].pk,
+    case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_gov"].pk,
                         reason="不服处理意见")
     assert Case.objects.get(pk=case.pk).state == "review"
 
@@ -78,7 +78,7 @@ def test_with_the_schedule_entered_a_late_review_request_is_refused_xinfang_art_
     case = drive(world, "replied", on=today() - dt.timedelta(days=40))
     assert not case.due_provisional
     with pytest.raises(InvalidInput, match="已超过申请期限"):
-        case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_bureau"].pk,
+        case_request_review(complainant(case), case_id=case.pk, review_unit_id=world.units["county_gov"].pk,
                             reason="不服处理意见")
 
 
