@@ -61,6 +61,7 @@ REREVIEW_OPINION = TextLimit("复核意见", 20000)
 HEARING_NOTE = TextLimit("听证说明", 2000)
 HEARING_CONCLUSION = TextLimit("听证结论", 5000)
 RECUSAL_REASON = TextLimit("回避理由", 200)
+RESPONDENT_REASON = TextLimit("理由", 500)  # naming or correcting who a complaint is about; a supervisor's leave
 SUPERVISION_INSTRUCTION = TextLimit("督办要求", 5000)
 SUPERVISION_ANSWER = TextLimit("办理情况", 5000)
 

@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from pydantic import Field, field_validator
 
 from casework import limits
-from casework.cases.access import case_get, disclosure
+from casework.cases.access import case_get, case_view
 from casework.cases.errors import Forbidden, InvalidInput
 from casework.insight.service import Suggestions, phones_of, related_cases, suggest_categories
 from casework.organisation.models import Membership, Unit
@@ -100,7 +100,7 @@ def _related(found) -> list[dict]:
 def case_insight(request, case_id: int):
     user = request.auth
     case = case_get(user, case_id=case_id)
-    show = disclosure(user, case)
+    show = case_view(user, case)
     if not show.materials:
         raise Forbidden("本单位为被投诉单位，不提供由材料得出的建议和相关案件（第三十条第三款）")
     return {

@@ -70,7 +70,10 @@ class RegisterIn(In):
     facts_reasons: Text(limits.FACTS_REASONS, "事实和理由", required=True)
     category: Text(limits.CATEGORY) = ""
     group_size: int | None = Field(None, ge=1, le=100000)
-    respondent_unit_ids: list[int] = Field(default_factory=list, max_length=20)
+    respondent_unit_ids: list[int] = Field(default_factory=list, max_length=20,
+                                           description="units complained about: they never see identity or materials")
+    respondent_official_ids: list[int] = Field(default_factory=list, max_length=20,
+                                               description="staff complained about: they never see the case")
     respondent_text: Text(limits.RESPONDENT_TEXT) = ""
     received_on: dt.date | None = None
 
@@ -279,6 +282,22 @@ class HearingStartIn(OnIn):
 
 class HearingEndIn(OnIn):
     note: Text(limits.HEARING_CONCLUSION) = ""
+
+
+class RespondentsIn(OnIn):
+    """Who the complaint is about (Art 30 ¶3): the whole list after the correction, with the reason."""
+
+    unit_ids: list[int] = Field(default_factory=list, max_length=20)
+    official_ids: list[int] = Field(default_factory=list, max_length=20)
+    respondent_text: Text(limits.RESPONDENT_TEXT) = ""
+    reason: Text(limits.RESPONDENT_REASON, required=True)
+
+
+class AllowRespondentHandlingIn(OnIn):
+    """A supervisor lets a unit complained about handle the case (Art 30 ¶3); identity stays withheld from it."""
+
+    unit_id: int
+    reason: Text(limits.RESPONDENT_REASON, required=True)
 
 
 class RecuseIn(In):

@@ -13,13 +13,13 @@ from ninja import File, Form, Query, Router, UploadedFile
 from pydantic import Field
 
 from casework.cases import actions as A
-from casework.cases.access import case_get, cases_visible_to
+from casework.cases.access import case_get, cases_visible_to, materials_withheld_q
 from casework.cases.actions.clocks import clocks_for_case
 from casework.cases.actors import Actor
 from casework.cases.errors import InvalidInput, NotFound
 from casework.cases.models import Case
 from casework.cases.selectors import case_timeline, urgency_q
-from casework.organisation.models import Membership, Unit
+from casework.organisation.models import Unit
 from casework.organisation.names import person_name
 from casework.rules.lifecycle import State
 
@@ -45,6 +45,7 @@ def register(request, body: S.RegisterIn):
             complainants=[A.PersonData(p.name, p.address, p.phone) for p in body.complainants],
             channel=body.channel, title=body.title, request=body.request, facts_reasons=body.facts_reasons,
             category=body.category, group_size=body.group_size, respondent_unit_ids=body.respondent_unit_ids,
+            respondent_official_ids=body.respondent_official_ids,
             respondent_text=body.respondent_text, received_on=body.received_on,
         )
         return 201, registered_out(actor, r)
@@ -80,8 +81,7 @@ def list_cases(request, f: Query[CaseFilters]):
         qs = qs.filter(number=f.number)
     if f.q:
         # titles are matched only where this reader may see them (Art 30 ¶3)
-        withheld_units = Membership.objects.filter(user=request.auth).values("unit_id")
-        qs = qs.filter(Q(number__icontains=f.q) | (Q(title__icontains=f.q) & ~Q(respondent_units__in=withheld_units)))
+        qs = qs.filter(Q(number__icontains=f.q) | (Q(title__icontains=f.q) & ~materials_withheld_q(request.auth)))
     if f.received_from:
         qs = qs.filter(received_on__gte=f.received_from)
     if f.received_to:
@@ -122,9 +122,9 @@ def timeline(request, case_id: int):
         {
             "id": e.pk, "verb": e.verb, "effective_on": e.effective_on, "at": e.at, "actor_kind": e.actor_kind,
             "actor": person_name(e.actor) if e.actor else None,
-            "data": _public_data(e.data),
+            "data": _public_data(t.data),
         }
-        for e in case_timeline(case)
+        for t in case_timeline(request.auth, case) for e in (t.event,)
     ]
     clocks = [
         {
@@ -175,6 +175,10 @@ _action("request_extension", S.ExtensionRequestIn, lambda r, c, b: A.case_reques
         "Request an extension of at most 30 days (Art 34)")
 _action("approve_extension", S.ExtensionApproveIn, lambda r, c, b: A.case_approve_extension(r.auth, case_id=c, days=b.days, on=_on(b)),
         "Approve the pending extension (Art 34)")
+_action("set_respondents", S.RespondentsIn, lambda r, c, b: A.case_set_respondents(r.auth, case_id=c, unit_ids=b.unit_ids, official_ids=b.official_ids, respondent_text=b.respondent_text, reason=b.reason, on=_on(b)),
+        "Name or correct the units and staff complained about (Art 30 ¶3)")
+_action("allow_respondent_handling", S.AllowRespondentHandlingIn, lambda r, c, b: A.case_allow_respondent_handling(r.auth, case_id=c, unit_id=b.unit_id, reason=b.reason, on=_on(b)),
+        "A supervisor lets a unit complained about handle the case, identity withheld (Art 30 ¶3)")
 _action("refuse_extension", S.ReasonIn, lambda r, c, b: A.case_refuse_extension(r.auth, case_id=c, reason=b.reason, on=_on(b)),
         "Refuse the pending extension, with reasons (Art 34)")
 _action("reply", S.ReplyIn, lambda r, c, b: A.case_reply(r.auth, case_id=c, outcome=b.outcome or "", outcomes=[o.model_dump(mode="json") for o in b.outcomes], reasons=b.reasons, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),

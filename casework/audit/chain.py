@@ -25,6 +25,7 @@ from casework.rows import Row, insert_rows
 
 from .keys import ChainKey, key_by_id, signing_key
 from .models import ActorKind, Event, EventChain
+from .texts import store_private
 
 GENESIS = "0" * 64
 SEALED = "chain_sealed"  # the verb of the event that brings a chain's history under the current key
@@ -73,7 +74,9 @@ def event_append(
         EventChain.objects.get_or_create(jurisdiction_id=jurisdiction_id)  # a concurrent first append waits here
         head = _lock_head(connection, jurisdiction_id)
     length, head_hash = head
-    before, after, data = _jsonable(before or {}), _jsonable(after or {}), _jsonable(data or {})
+    # free text marked ``texts.private`` goes to its own rows; the event keeps a reference and a keyed digest
+    data = store_private(data or {}, jurisdiction_id=jurisdiction_id, case_id=case_id, dispute_id=dispute_id)
+    before, after, data = _jsonable(before or {}), _jsonable(after or {}), _jsonable(data)
     seq = length + 1
     prev = head_hash or GENESIS
     at = timezone.now()

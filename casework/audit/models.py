@@ -66,3 +66,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.verb}"
+
+
+class EventText(models.Model):
+    """Free text written with an act (a note, a reason, an opinion, an answer): kept beside the event, not in it.
+
+    Such text is often about people (the complainant, an official). The event holds only this row's id and a
+    keyed digest of the text (``texts.py``), so that the text can be withheld from those who may not read it
+    (``cases.access.case_view``) and erased when a closed case is anonymised, while the chain still verifies.
+    The salt keys the digest: erased with the text, it leaves nothing to guess the text from.
+    """
+
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT, related_name="+")
+    dispute = models.ForeignKey("mediation.Dispute", null=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    salt = models.CharField(max_length=32)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件文字"

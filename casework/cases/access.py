@@ -7,17 +7,18 @@ way to fetch one by id or number. A person who may not see a case gets
 - Staff see the cases that passed through one of their units (``CaseUnit``).
 - Supervisors also see every case of their unit's jurisdiction subtree.
 - Recused staff (Art 28 ¶3) and officials named as complained about see nothing of the case.
-- Staff of a unit complained about, where they can see the case at all (a
-  supervisor above it), never see the complainant's identity or materials
-  (Art 30 ¶3): ``disclosure`` says so.
+- What of a case a person may see is ``case_view`` (one case) and ``case_views`` (many): the only answer
+  to that question, which every page, API answer, document, export and index asks (Art 30 ¶3, Art 18 ¶4).
+  Anyone who belongs to a unit complained about, active or not, sees neither the complainant's identity nor
+  the materials; where a supervisor, with a recorded reason, let that unit handle the case
+  (``RespondentHandling``), its staff see the materials they need to act, never the identity.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.organisation.models import Membership
@@ -25,7 +26,7 @@ from casework.rules.lifecycle import Role
 
 from .actors import Actor, ActorKind, as_actor
 from .errors import NotFound
-from .models import Case, CaseUnit, Recusal
+from .models import Case, CaseUnit, Recusal, RespondentHandling
 
 
 CASE_ROLES = frozenset({Role.INTAKE_CLERK, Role.HANDLER, Role.ACCOUNTABLE_OFFICIAL, Role.SUPERVISOR})
@@ -115,18 +116,20 @@ def scope_of(actor: Actor) -> StaffScope | None:
 def case_get(who, *, case_id: int | None = None, number: str | None = None, for_update: bool = False) -> Case:
     """Fetch one case through the scope; ``for_update`` locks the row for an action.
 
-    For staff: the row, then one small query for whether the person's units handled
-    it, whether they are recused or complained about, and whether their unit is.
-    The visibility rule is the same as ``cases_visible_to``; ``test_authorization``
-    holds both to it.
+    For staff the same query also answers whether the person's units handled it, whether they are recused
+    or complained about, and whether they belong to a unit complained about (``CaseAccess``), remembered for
+    ``roles_on_case`` and ``case_view`` in this request. The visibility rule is the same as
+    ``cases_visible_to``; ``test_authorization`` holds both to it.
     """
     actor = as_actor(who)
     qs = Case.objects.select_related("jurisdiction", "current_unit", "current_unit__jurisdiction")
     if actor.kind == ActorKind.COMPLAINANT:
         qs = qs.filter(pk=actor.case_id)
     scope = scope_of(actor)
-    if actor.kind == ActorKind.STAFF and (scope is None or not (scope.case_units or scope.supervised_paths)):
-        raise NotFound()
+    if actor.kind == ActorKind.STAFF:
+        if scope is None or not (scope.case_units or scope.supervised_paths):
+            raise NotFound()
+        qs = qs.annotate(**_access_columns(scope))
     if for_update:
         qs = qs.select_for_update(of=("self",))
     try:
@@ -139,46 +142,78 @@ def case_get(who, *, case_id: int | None = None, number: str | None = None, for_
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if actor.kind == ActorKind.STAFF:
-        linked, case.cw_recused, case.cw_respondent_official, case.cw_respondent_unit = _access_flags(case.pk, scope)
+        access = CaseAccess(**{k: bool(getattr(case, f"access_{k}")) for k in CaseAccess.__dataclass_fields__})
         supervised = any(case.jurisdiction.path.startswith(p) for p in scope.supervised_paths)
-        if not (linked or supervised) or case.cw_recused or case.cw_respondent_official:
+        if not (access.linked or supervised) or access.recused or access.official:
             raise NotFound()
-        case.cw_flags_for = scope.user_id
+        _remember(actor, case, access)
     return case
 
 
-def _access_flags(case_id: int, scope: StaffScope) -> tuple[bool, bool, bool, bool]:
-    """(handled by one of the units, recused, complained-about official, complained-about unit), in one query.
+@dataclass(frozen=True)
+class CaseAccess:
+    """What the scope's query found about one person and one case."""
 
-    Plain SQL: the ORM spent longer compiling four EXISTS subqueries than the database running them.
-    """
-    units = sorted(scope.case_units) or [0]
-    marks = ", ".join(["%s"] * len(units))
-    all_units = sorted(scope.units) or [0]
-    all_marks = ", ".join(["%s"] * len(all_units))
-    qn = connection.ops.quote_name
-    links = qn(CaseUnit._meta.db_table)
-    recusals = qn(Recusal._meta.db_table)
-    officials = qn(Case.respondent_officials.through._meta.db_table)
-    complained = qn(Case.respondent_units.through._meta.db_table)
-    sql = (
-        f"SELECT EXISTS (SELECT 1 FROM {links} WHERE case_id = %s AND unit_id IN ({marks})), "
-        f"EXISTS (SELECT 1 FROM {recusals} WHERE case_id = %s AND user_id = %s), "
-        f"EXISTS (SELECT 1 FROM {officials} WHERE case_id = %s AND user_id = %s), "
-        f"EXISTS (SELECT 1 FROM {complained} WHERE case_id = %s AND unit_id IN ({all_marks}))"
-    )
-    params = [case_id, *units, case_id, scope.user_id, case_id, scope.user_id, case_id, *all_units]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return bool(row[0]), bool(row[1]), bool(row[2]), bool(row[3])
+    linked: bool  # one of their units handled it
+    recused: bool  # they stood aside (Art 28 ¶3)
+    official: bool  # they are named as complained about: the case is not theirs to see
+    respondent: bool  # they belong to a unit complained about (active or not)
+    handling: bool  # ... and every such unit of theirs was let handle it by a supervisor (RespondentHandling)
 
 
-def _flags(case: Case, user_id: int) -> tuple[bool, bool, bool] | None:
-    """(recused, complained-about official, complained-about unit) when case_get computed them for this user."""
-    if getattr(case, "cw_flags_for", None) != user_id:
+def _respondent_units_of(user_id: int) -> QuerySet:
+    """The case's units complained about that this person belongs to (any membership, the unit active or not)."""
+    return Case.respondent_units.through.objects.filter(case=OuterRef("pk"), unit__memberships__user_id=user_id)
+
+
+def _all_let_handle(mine: QuerySet) -> Exists:
+    """True when a supervisor let every one of those units handle the case (``RespondentHandling``)."""
+    return ~Exists(mine.filter(~Exists(RespondentHandling.objects.filter(
+        case_id=OuterRef("case_id"), unit_id=OuterRef("unit_id")))))
+
+
+def _access_columns(scope: StaffScope) -> dict:
+    """The ``CaseAccess`` of one person as columns of the case's own query (``access_<field>``)."""
+    uid = scope.user_id
+    mine = _respondent_units_of(uid)
+    return {
+        "access_linked": Exists(CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=sorted(scope.case_units))),
+        "access_recused": Exists(Recusal.objects.filter(case=OuterRef("pk"), user_id=uid)),
+        "access_official": Exists(Case.respondent_officials.through.objects.filter(case=OuterRef("pk"), user_id=uid)),
+        "access_respondent": Exists(mine),
+        "access_handling": _all_let_handle(mine),
+    }
+
+
+# Where case_get leaves what it found on the case it fetched: (user id, CaseAccess). The instance lives as long as
+# the request or action that fetched it; a case fetched again is asked again.
+ACCESS_MEMO = "_casework_access"
+
+
+def _remember(actor: Actor, case: Case, access: CaseAccess) -> None:
+    case.__dict__[ACCESS_MEMO] = (actor.user.pk, access)
+
+
+def _access(actor: Actor, case: Case) -> CaseAccess | None:
+    """The person's ``CaseAccess`` to the case: remembered by ``case_get``, else one query. None: not staff."""
+    if actor.kind != ActorKind.STAFF or actor.user is None:
         return None
-    return case.cw_recused, case.cw_respondent_official, case.cw_respondent_unit
+    memo = case.__dict__.get(ACCESS_MEMO)
+    if memo is not None and memo[0] == actor.user.pk:
+        return memo[1]
+    scope = scope_of(actor)
+    if scope is None:
+        return CaseAccess(False, False, False, False, False)
+    row = Case.objects.filter(pk=case.pk).annotate(**_access_columns(scope)).values(*_access_columns(scope)).first()
+    access = CaseAccess(**{k: bool(row and row[f"access_{k}"]) for k in CaseAccess.__dataclass_fields__})
+    _remember(actor, case, access)
+    return access
+
+
+def stands_aside(who, case: Case) -> bool:
+    """True when the person is recused (Art 28 ¶3) or named as complained about: the case is not theirs at all."""
+    access = _access(as_actor(who), case)
+    return access is not None and (access.recused or access.official)
 
 
 def roles_on_case(who, case: Case) -> frozenset[Role]:
@@ -191,13 +226,8 @@ def roles_on_case(who, case: Case) -> frozenset[Role]:
     scope = scope_of(actor)
     if scope is None:
         return frozenset()
-    flags = _flags(case, scope.user_id)
-    if flags is not None:
-        recused, official, unit_complained = flags
-    else:
-        recused, official, unit_complained = _excluded(scope.user_id, case), False, Disclosure(actor, case).respondent
-    if recused or official or unit_complained:
-        return frozenset()  # recused (Art 28 ¶3), or complained about: never acts on the complaint
+    if stands_aside(actor, case) or not case_view(actor, case).materials:
+        return frozenset()  # recused (Art 28 ¶3), or complained about: never acts on the complaint (Art 30 ¶3)
     return roles_at(scope, unit_id=case.current_unit_id, jurisdiction_path=case.jurisdiction.path)
 
 
@@ -212,63 +242,98 @@ def roles_at(scope: StaffScope, *, unit_id: int, jurisdiction_path: str) -> froz
     return frozenset(roles)
 
 
-def _excluded(user_id: int, case: Case) -> bool:
-    return (
-        Recusal.objects.filter(case=case, user_id=user_id).exists()
-        or case.respondent_officials.filter(pk=user_id).exists()
-    )
+# -- what of a case a person may see (Art 30 ¶3, Art 18 ¶4): the one rule ----------------------------------------
 
 
-class Disclosure:
-    """What of a case a person may see. Respondent units see neither identity nor materials."""
+@dataclass(frozen=True)
+class CaseView:
+    """What one person may see of one case. Every surface asks ``case_view`` / ``case_views``; none decides itself.
 
-    def __init__(self, who, case: Case) -> None:
-        self.actor = as_actor(who)
-        self.case = case
+    ``identity``: the complainant's (and representatives') names, addresses, phones; the attachments they gave; the
+    formal notices, which name them. ``materials``: what they reported and everything written from it: the title,
+    request, facts and reasons, the staff's notes, reasons and opinions on the timeline, supervision instructions and
+    answers, the text behind related cases and hot issues; and acting on the case at all.
+    """
 
-    @cached_property
-    def respondent(self) -> bool:
-        if self.actor.kind != ActorKind.STAFF or self.actor.user is None:
-            return False
-        flags = _flags(self.case, self.actor.user.pk)
-        if flags is not None:
-            return flags[2]
-        units = Membership.objects.filter(user=self.actor.user).values("unit_id")
-        return self.case.respondent_units.filter(pk__in=units).exists()
+    identity: bool
+    materials: bool
 
     @property
-    def identity(self) -> bool:
-        return not self.respondent
+    def title(self) -> bool:  # a title is often the start of the request
+        return self.materials
 
     @property
-    def materials(self) -> bool:
-        return not self.respondent
+    def notes(self) -> bool:
+        return self.materials
+
+    @property
+    def attachments(self) -> bool:
+        return self.identity and self.materials
+
+    @property
+    def documents(self) -> bool:
+        return self.identity and self.materials
 
 
-def disclosure(who, case: Case) -> Disclosure:
-    return Disclosure(who, case)
+FULL = CaseView(identity=True, materials=True)
+WITHHELD = CaseView(identity=False, materials=False)
+HANDLING_WITHOUT_IDENTITY = CaseView(identity=False, materials=True)
 
 
-__all__ = ["Actor", "case_get", "cases_visible_to", "disclosure", "roles_on_case", "StaffScope"]
+def _view_of(access: CaseAccess | None) -> CaseView:
+    if access is None or not access.respondent:
+        return FULL
+    return HANDLING_WITHOUT_IDENTITY if access.handling else WITHHELD
+
+
+def case_view(who, case: Case) -> CaseView:
+    """What this person may see of this case (staff of a unit complained about: nothing; the complainant and
+    everyone else with access: everything)."""
+    actor = as_actor(who)
+    if actor.kind == ActorKind.COMPLAINANT:
+        return FULL if actor.case_id == case.pk else WITHHELD
+    return _view_of(_access(actor, case))
+
+
+def case_views(who, case_ids) -> dict[int, CaseView]:
+    """``case_view`` of many cases at once (a list page, an export, an index): one query."""
+    actor = as_actor(who)
+    ids = sorted({int(pk) for pk in case_ids})
+    if actor.kind == ActorKind.COMPLAINANT:
+        return {pk: FULL if pk == actor.case_id else WITHHELD for pk in ids}
+    if actor.kind != ActorKind.STAFF or actor.user is None or not ids:
+        return {pk: FULL for pk in ids}
+    mine = _respondent_units_of(actor.user.pk)
+    rows = (Case.objects.filter(pk__in=ids).filter(Exists(mine))
+            .annotate(handling=_all_let_handle(mine))
+            .values_list("pk", "handling"))
+    views = dict.fromkeys(ids, FULL)
+    for pk, handling in rows:
+        views[pk] = HANDLING_WITHOUT_IDENTITY if handling else WITHHELD
+    return views
 
 
 def withheld_case_ids(who, case_ids) -> set[int]:
-    """Of these cases, those whose identity and materials this person may not see (bulk ``disclosure``)."""
-    actor = as_actor(who)
-    if actor.kind != ActorKind.STAFF or actor.user is None:
-        return set()
-    ids = [int(pk) for pk in case_ids]
-    if not ids:
-        return set()
-    # Any unit they belong to, active or not. Plain SQL: on a page of the case list the ORM spent
-    # longer composing this than the database answering it.
-    qn = connection.ops.quote_name
-    through, member = Case.respondent_units.through._meta, Membership._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT r.{qn('case_id')} FROM {qn(through.db_table)} r "
-            f"JOIN {qn(member.db_table)} m ON m.{qn('unit_id')} = r.{qn('unit_id')} "
-            f"WHERE m.{qn('user_id')} = %s AND r.{qn('case_id')} IN ({', '.join(['%s'] * len(ids))})",
-            [actor.user.pk, *ids],
-        )
-        return {row[0] for row in cursor.fetchall()}
+    """Of these cases, those whose materials this person may not see (``case_views``)."""
+    return {pk for pk, view in case_views(who, case_ids).items() if not view.materials}
+
+
+def identity_withheld_q(user) -> Q:
+    """The cases whose complainant identity is withheld from ``user``, as a filter for a query that starts from
+    ``cases_visible_to`` (a search by name never reaches them): the same rule as ``case_views``."""
+    uid = getattr(user, "pk", None)
+    return Q(Exists(_respondent_units_of(uid))) if uid else Q(pk__in=[])
+
+
+def materials_withheld_q(user) -> Q:
+    """The cases whose materials (title, request, facts, notes) are withheld from ``user``: a search by their text
+    never reaches them. The same rule as ``case_views``."""
+    uid = getattr(user, "pk", None)
+    if not uid:
+        return Q(pk__in=[])
+    mine = _respondent_units_of(uid)
+    return Q(Exists(mine)) & ~Q(_all_let_handle(mine))
+
+
+__all__ = ["Actor", "CaseView", "case_get", "case_view", "case_views", "cases_visible_to", "identity_withheld_q", "materials_withheld_q",
+           "roles_on_case", "stands_aside", "StaffScope", "withheld_case_ids"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from casework.audit.texts import readable
+
 from casework.rules.lifecycle import LEGACY_REVIEW_DECISIONS, ReviewDecision, outcome_of
 
 REVIEW_VERBS = {"decide_review": "review", "decide_rereview": "rereview"}
@@ -59,7 +61,7 @@ class DecisionRecord:
 
 
 def reply_record(event) -> ReplyRecord:
-    d = event.data or {}
+    d = readable(event)
     if d.get("outcomes"):
         outcomes = tuple(RequestOutcome(str(o.get("request", "")), str(o.get("outcome", ""))) for o in d["outcomes"])
     else:
@@ -73,7 +75,7 @@ def reply_record(event) -> ReplyRecord:
 def decision_record(event, stage: str | None = None) -> DecisionRecord:
     """The decision an event records: ``decide_review``, ``decide_rereview`` or ``order_redo`` (then ``stage``
     comes from its data)."""
-    d = event.data or {}
+    d = readable(event)
     stage = stage or REVIEW_VERBS.get(event.verb) or d.get("stage", "review")
     if event.verb == "order_redo":
         decision, legacy = ReviewDecision.REDO, False

@@ -245,3 +245,22 @@ class SupervisionNotice(models.Model):
     class Meta:
         ordering = ["-issued_on", "-id"]
         indexes = [models.Index(fields=["to_unit", "answered_on"], name="supervision_open_by_unit")]
+
+
+class RespondentHandling(models.Model):
+    """A unit complained about that a supervisor, with a recorded reason, lets handle the case (Art 30 ¶3).
+
+    Forwarding, assigning or referring a case to the unit it accuses is refused unless a supervisor records why
+    (the only competent unit, say). Its staff then act on the case, with the complainant's identity and
+    attachments still withheld from them (``access.case_view``).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="respondent_handlings")
+    jurisdiction = models.ForeignKey("organisation.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    allowed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "unit"], name="respondent_handling_unique")]

@@ -11,10 +11,11 @@ from django.db.models import Case as Cases
 from django.utils import timezone
 
 from casework.audit.models import Event
+from casework.audit.texts import readable_all, without_texts
 from casework.organisation.models import Membership
 from casework.rules.lifecycle import OPEN, Role, State, Transition, offered
 
-from .access import StaffScope, cases_visible_to, roles_on_case
+from .access import StaffScope, case_view, cases_visible_to, identity_withheld_q, roles_on_case
 from .models import Case, CaseParty, Person, SupervisionNotice
 
 OPEN_STATES = [s.value for s in OPEN]
@@ -68,10 +69,9 @@ def cases_search(user, f: CaseFilters, today: dt.date | None = None) -> QuerySet
         qs = qs.filter(number__icontains=f.number.strip())
     if f.name:
         # A name search never reaches cases whose identity this person may not see (Art 30 ¶3).
-        withheld_units = Membership.objects.filter(user=user).values("unit_id")
         qs = qs.filter(
             Exists(CaseParty.objects.filter(case=OuterRef("pk"), person__name__icontains=f.name.strip()))
-        ).exclude(respondent_units__in=withheld_units)
+        ).exclude(identity_withheld_q(user))
     if f.category:
         qs = qs.filter(category=f.category)
     if f.unit_id:
@@ -100,8 +100,21 @@ def work_counts(user, today: dt.date | None = None) -> dict[str, int]:
     )
 
 
-def case_timeline(case: Case) -> QuerySet[Event]:
-    return Event.objects.filter(case=case).select_related("actor").order_by("id")
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: Event
+    data: dict  # the event's data with its texts in place, or with them taken out (``case_view``)
+
+
+def case_timeline(who, case: Case) -> list[TimelineEntry]:
+    """The case's events, oldest first, with the staff's notes, reasons and opinions only for a person who may
+    read them (``case_view(who, case).notes``; never the unit complained about, Art 30 ¶3)."""
+    events = list(Event.objects.filter(case=case).select_related("actor").order_by("id"))
+    if case_view(who, case).notes:
+        shown = readable_all(events)
+    else:
+        shown = {e.pk: without_texts(e.data) for e in events}
+    return [TimelineEntry(e, shown[e.pk]) for e in events]
 
 
 def supervised_cases(user) -> QuerySet[Case]:
@@ -142,8 +155,10 @@ def extension_requests_for(user, today: dt.date | None = None) -> list[Extension
     units = Membership.objects.filter(user=user, role=Role.ACCOUNTABLE_OFFICIAL).values("unit_id")
     cases = list(cases_visible_to(user).filter(state=State.ACCEPTED, extension_pending_days__gt=0,
                                                current_unit__in=units)
-                 .select_related("jurisdiction", "current_unit", "accountable_official").order_by("duty_due_on", "pk")[:100])
+                 .select_related("jurisdiction", "current_unit", "accountable_official").prefetch_related("respondent_units")
+                 .order_by("duty_due_on", "pk")[:100])
     asked = _latest_events(cases, "request_extension")
+    reasons = readable_all(asked.values())
     out = []
     for case in cases:
         actions = tuple(t for t in offered_actions(user, case, today)
@@ -151,7 +166,7 @@ def extension_requests_for(user, today: dt.date | None = None) -> list[Extension
         if not actions:
             continue
         e = asked.get(case.pk)
-        out.append(ExtensionRequest(case, case.extension_pending_days, (e.data.get("reason", "") if e else ""),
+        out.append(ExtensionRequest(case, case.extension_pending_days, (reasons[e.pk].get("reason", "") if e else ""),
                                     e.effective_on if e else None, e.actor if e else None, actions))
     out.sort(key=lambda r: (r.requested_on or today, r.case.pk))
     return out

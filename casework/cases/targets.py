@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from casework.organisation.models import Unit, UnitKind
 
-from .models import Case
+from .models import Case, RespondentHandling
 
 
 GRIEVANCE_UNIT_KINDS = frozenset({UnitKind.PETITION_OFFICE, UnitKind.DEPARTMENT, UnitKind.GOVERNMENT})
@@ -28,7 +28,8 @@ def active_units() -> QuerySet[Unit]:
 def _refused_for_respondent(unit: Unit, respondent_unit_ids: Collection[int]) -> str | None:
     """Art 30 ¶3: the complaint never goes to the unit it is about."""
     if unit.pk in respondent_unit_ids:
-        return f"{unit.name}是被投诉单位，不能将案件交其办理（第30条第3款）"
+        return (f"{unit.name}是被投诉单位，不能将案件交其办理，除非督办人员记录理由批准其办理"
+                f"（《信访工作条例》第三十条第三款）")
     return None
 
 
@@ -62,4 +63,7 @@ def handling_targets(*, respondent_unit_ids: Collection[int] = ()) -> list[Unit]
 
 
 def respondent_ids(case: Case) -> frozenset[int]:
-    return frozenset(case.respondent_units.values_list("pk", flat=True))
+    """The units the case may not be sent to: those complained about (Art 30 ¶3), except any a supervisor let
+    handle it, with a recorded reason (``RespondentHandling``)."""
+    allowed = RespondentHandling.objects.filter(case=case).values("unit_id")
+    return frozenset(case.respondent_units.exclude(pk__in=allowed).values_list("pk", flat=True))

@@ -25,7 +25,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from .access import case_get, disclosure
+from .access import case_get, case_view
 from .errors import InvalidInput, NotFound
 from .models import Attachment, Case
 
@@ -113,7 +113,7 @@ def attachment_get(who, *, case_id: int, attachment_id: int) -> Attachment:
     """An attachment of a case the person may see, and whose materials they may see (Art 30 ¶3);
     ``NotFound`` otherwise, whether or not it exists."""
     case = case_get(who, case_id=case_id)
-    if not disclosure(who, case).materials:
+    if not case_view(who, case).attachments:
         raise NotFound("没有找到该附件")
     try:
         return Attachment.objects.get(pk=int(attachment_id), case=case)

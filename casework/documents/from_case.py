@@ -20,6 +20,7 @@ from typing import Any, Callable
 from django.utils import timezone
 
 from casework.audit.models import Event
+from casework.audit.texts import readable
 from casework.cases.decisions import decision_record, reply_record
 from casework.cases.models import Case, Channel, PartyRole
 from casework.cases.review_bodies import review_bodies
@@ -174,7 +175,7 @@ def _redirect(case: Case, event: Event, unit: Unit) -> RedirectNotice:
     route = (event.after or {}).get("route") or case.route
     return RedirectNotice(
         **_common(case, unit, event.effective_on),
-        received_on=_received_on(case), matter=_matter(case), route=route, reason=event.data.get("reason", ""),
+        received_on=_received_on(case), matter=_matter(case), route=route, reason=readable(event).get("reason", ""),
     )
 
 
@@ -199,7 +200,7 @@ def _extension(case: Case, event: Event, unit: Unit) -> ExtensionNotice:
         received_on=_received_on(case), matter=_matter(case),
         accepted_on=accept.effective_on if accept else clock.started_on,
         original_due=original, extension_days=days, new_due=clock.due.on,
-        reasons=(request.data.get("reason", "") if request else ""),
+        reasons=(readable(request).get("reason", "") if request else ""),
     )
 
 
@@ -238,7 +239,7 @@ def _review_opinion(case: Case, event: Event, unit: Unit) -> ReviewOpinion:
         **_common(case, unit, event.effective_on),
         original_issuer=original["issuer"], original_date=original["date"], original_number=original["number"],
         requested_on=requested.effective_on if requested else event.effective_on,
-        request=requested.data.get("reason", "") if requested else "",
+        request=readable(requested).get("reason", "") if requested else "",
         findings=record.findings, decision=record.decision, opinion=record.opinion, legal_basis=record.legal_basis,
         rereview_body="" if record.decision == "redo" else _review_body_name(case, unit),
         redo_unit=_redo_unit(event, record),
@@ -256,7 +257,7 @@ def _rereview_opinion(case: Case, event: Event, unit: Unit) -> RereviewOpinion:
         **_common(case, unit, event.effective_on),
         review_issuer=review["issuer"], review_date=review["date"], review_number=review["number"],
         requested_on=requested.effective_on if requested else event.effective_on,
-        request=requested.data.get("reason", "") if requested else "",
+        request=readable(requested).get("reason", "") if requested else "",
         findings=record.findings, decision=record.decision, opinion=record.opinion, legal_basis=record.legal_basis,
         hearing_on=hearing.effective_on if hearing else None, redo_unit=_redo_unit(event, record),
     )

@@ -111,6 +111,14 @@ def service_definition(request, code, fmt):
             "variable": True, "code": "facts_reasons", "datatype": "text", "required": False,
             "datatype_description": "事实和理由", "order": 1,
             "description": "事实和理由（信访工作条例第19条）。不填时以 description 为准。",
+        }, {
+            "variable": True, "code": "respondent_unit_ids", "datatype": "string", "required": False,
+            "datatype_description": "被投诉单位的编号，以逗号分隔", "order": 2,
+            "description": "投诉、检举的单位（信访工作条例第30条第3款：不向其透露信访人及材料）。",
+        }, {
+            "variable": True, "code": "respondent_text", "datatype": "string", "required": False,
+            "datatype_description": "被投诉人员", "order": 3,
+            "description": "投诉、检举的人员（姓名、职务）。",
         }],
     })
 
@@ -141,6 +149,12 @@ def _post_request(request, fmt):
     if not description:
         problems.append("description is required (投诉请求)")
     location = _location(p, problems)
+    # Art 30 ¶3: the units the matter is about (ids, comma-separated) and the people it names (text)
+    try:
+        respondents = [int(x) for x in p.get("attribute[respondent_unit_ids]", "").split(",") if x.strip()]
+    except ValueError:
+        respondents = []
+        problems.append("attribute[respondent_unit_ids] must be unit ids separated by commas")
     j, err = _jurisdiction(request, fmt)
     if err:
         return err
@@ -161,6 +175,7 @@ def _post_request(request, fmt):
             complainants=[A.PersonData(name=name, address=address, phone=p.get("phone", ""))],
             request=description, facts_reasons=facts,
             attachments=[f for _, files in request.FILES.lists() for f in files],
+            respondent_unit_ids=respondents, respondent_text=p.get("attribute[respondent_text]", ""),
         )
         return 201, [{
             "service_request_id": r.case.number,

@@ -5,6 +5,7 @@ from casework import limits
 from casework.organisation.models import Unit, UnitKind
 from casework.rules.lifecycle import SATISFACTION_LABELS
 from casework.web.forms import LimitedText, MultipleFileField
+from casework.web.pickers import UnitMultipleChoiceField
 
 
 class SubmitForm(forms.Form):
@@ -19,6 +20,11 @@ class SubmitForm(forms.Form):
     phone = LimitedText(limits.PHONE, label=_("联系电话"), required=False)
     request = LimitedText(limits.REQUEST, label=_("投诉请求"), rows=3, help_text=_("您希望解决什么问题"))
     facts_reasons = LimitedText(limits.FACTS_REASONS, label=_("事实和理由"), rows=6)
+    # Art 30 ¶3: whom the complaint is about; they never see who complained nor what was reported
+    respondent_unit_ids = UnitMultipleChoiceField(
+        label=_("投诉、检举的单位（如有）"), required=False,
+        help_text=_("被投诉的单位和人员看不到您的姓名、联系方式和反映的材料（《信访工作条例》第三十条第三款）"))
+    respondent_text = LimitedText(limits.RESPONDENT_TEXT, label=_("投诉、检举的人员（姓名、职务，如有）"), required=False)
     attachments = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、图片、Word 或文本，每个不超过 10 MB"))
 
 

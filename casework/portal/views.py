@@ -67,6 +67,7 @@ def submit(request):
                     Actor(kind="complainant"), unit_id=d["unit_id"].pk, channel="web",
                     complainants=[A.PersonData(d["name"], d["address"], d["phone"])],
                     request=d["request"], facts_reasons=d["facts_reasons"], attachments=d["attachments"],
+                    respondent_unit_ids=[u.pk for u in d["respondent_unit_ids"]], respondent_text=d["respondent_text"],
                 )
             except CaseworkError as e:
                 form.add_error(e.field if e.field in form.fields else None, e.message)

@@ -180,6 +180,7 @@ class CaseFacts:
     rated: bool = False
     window_due: dt.date | None = None  # the running clock's due date, if any
     window_provisional: bool = False  # that date rests on a year whose holiday schedule is not published
+    respondent_units: int = 0  # how many units the complaint names as complained about (Art 30 ¶3)
 
 
 class TransitionRefused(Exception):
@@ -337,6 +338,10 @@ def _signed_letter(facts, params, on):
 
 def _has_target(facts, params, on):
     return None if params.get("target_case") else "请指定正在办理的原信访事项"
+
+
+def _names_a_unit(facts, on):
+    return None if facts.respondent_units else "本案没有被投诉单位"
 
 
 _GRIEVANCE_CLOCKS = (
@@ -497,6 +502,20 @@ TRANSITIONS: dict[str, Transition] = {
             None, frozenset({R.COMPLAINANT}),
             "第21条第2款", "满意度评价",
             guards=(_valid_satisfaction,), requires=(_replied_before, _not_rated),
+        ),
+        # Art 30 ¶3: who is complained about may be named, added to or corrected at any time, by those who have the
+        # case (a staff member so named loses sight of it at once); a supervisor may, with a recorded reason, let a
+        # unit complained about handle it (the only competent one), the complainant's identity still withheld.
+        Transition(
+            "set_respondents", frozenset(State), None,
+            frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL, R.SUPERVISOR}),
+            "第30条第3款", "更正被投诉对象",
+            guards=(_text("reason", "更正理由"),),
+        ),
+        Transition(
+            "allow_respondent_handling", frozenset(OPEN), None, frozenset({R.SUPERVISOR}),
+            "第30条第3款", "批准被投诉单位办理",
+            guards=(_text("reason", "批准理由"),), requires=(_names_a_unit,),
         ),
     )
 }

@@ -37,6 +37,11 @@ def _merge(user, case, d):
 
 
 ACTIONS: dict[str, ActionUI] = {
+    "set_respondents": ActionUI(F.RespondentsForm, lambda u, c, d: A.case_set_respondents(
+        u, case_id=c.pk, unit_ids=[x.pk for x in d["unit_ids"]], official_ids=[x.pk for x in d["official_ids"]],
+        respondent_text=d["respondent_text"], reason=d["reason"], on=d.get("on"))),
+    "allow_respondent_handling": ActionUI(F.AllowRespondentHandlingForm, lambda u, c, d: A.case_allow_respondent_handling(
+        u, case_id=c.pk, unit_id=d["unit_id"].pk, reason=d["reason"], on=d.get("on"))),
     "forward": ActionUI(F.ForwardForm, lambda u, c, d: A.case_forward(
         u, case_id=c.pk, to_unit_id=d["to_unit_id"].pk, note=d["note"], on=d.get("on"))),
     "accept": ActionUI(F.AcceptForm, lambda u, c, d: A.case_accept(

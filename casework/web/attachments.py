@@ -1,4 +1,4 @@
-"""An attachment, downloaded: through the case scope and the disclosure rule only (uploads.attachment_get),
+"""An attachment, downloaded: through the case scope and case_view only (uploads.attachment_get),
 never shown inline, never sniffed as another type."""
 
 from __future__ import annotations

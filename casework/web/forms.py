@@ -18,7 +18,7 @@ from casework.organisation.models import Unit
 from casework.rules.clocks import MAX_EXTENSION_DAYS
 from casework.rules.lifecycle import OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, ReviewDecision, Role
 
-from .pickers import PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
+from .pickers import PersonChoiceField, StaffMultipleChoiceField, UnitChoiceField, UnitMultipleChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -130,6 +130,34 @@ class AssignForm(OnForm):
         self.fields["accountable_official_id"].offer(units)
 
 
+class RespondentsForm(OnForm):
+    """Who the complaint is about (Art 30 ¶3): named, added to or corrected, with the reason."""
+
+    unit_ids = UnitMultipleChoiceField(label=_("被投诉单位"), required=False,
+                                       help_text=_("被投诉单位看不到信访人信息和材料（第三十条第三款）"))
+    official_ids = StaffMultipleChoiceField(label=_("被投诉人员"), required=False,
+                                            help_text=_("被投诉人员看不到本案"))
+    respondent_text = LimitedText(limits.RESPONDENT_TEXT, label=_("被投诉对象（其他）"), required=False)
+    reason = LimitedText(limits.RESPONDENT_REASON, label=_("更正理由"), rows=2)
+
+    def for_case(self, case) -> None:
+        self.fields["unit_ids"].queryset = Unit.objects.all()
+        self.initial.update(unit_ids=list(case.respondent_units.values_list("pk", flat=True)),
+                            official_ids=list(case.respondent_officials.values_list("pk", flat=True)),
+                            respondent_text=case.respondent_text)
+
+
+class AllowRespondentHandlingForm(OnForm):
+    """A supervisor's leave for a unit complained about to handle the case (Art 30 ¶3); identity stays withheld."""
+
+    unit_id = unit_choice(_("被投诉单位"))
+    reason = LimitedText(limits.RESPONDENT_REASON, label=_("批准理由"), rows=2,
+                         help_text=_("如：该单位是唯一有权处理的机关。信访人身份和附件仍不向其显示"))
+
+    def for_case(self, case) -> None:
+        self.fields["unit_id"].offer(case.respondent_units.all())
+
+
 class StepForm(OnForm):
     kind = forms.ChoiceField(label=_("环节"), choices=[
         ("contact", _("联系信访人")), ("investigation", _("调查核实")), ("hearing_of_views", _("听取意见")),
@@ -175,11 +203,11 @@ class ReplyForm(OnForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.detail_fields = [f"{k}_{i}" for i in range(1, REQUEST_ROWS + 1) for k in ("request", "outcome")]
+        self.detail_fields = [f"{k}_{i}" for i in range(1, REQUEST_ROWS + 1) for k in ("request", "request_outcome")]
         for i in range(1, REQUEST_ROWS + 1):
             self.fields[f"request_{i}"] = LimitedText(
                 limits.REQUEST_ITEM, label=format_lazy(_("第{n}项请求"), n=i), required=False)
-            self.fields[f"outcome_{i}"] = forms.ChoiceField(
+            self.fields[f"request_outcome_{i}"] = forms.ChoiceField(
                 label=format_lazy(_("第{n}项请求的处理结果"), n=i), required=False,
                 choices=[("", "—"), *OUTCOMES])
 
@@ -187,9 +215,9 @@ class ReplyForm(OnForm):
         data = super().clean()
         items = []
         for i in range(1, REQUEST_ROWS + 1):
-            request, outcome = (data.get(f"request_{i}") or "").strip(), data.get(f"outcome_{i}") or ""
+            request, outcome = (data.get(f"request_{i}") or "").strip(), data.get(f"request_outcome_{i}") or ""
             if request and not outcome:
-                self.add_error(f"outcome_{i}", _("请选择该项请求的处理结果（第三十二条）"))
+                self.add_error(f"request_outcome_{i}", _("请选择该项请求的处理结果（第三十二条）"))
             elif outcome and not request:
                 self.add_error(f"request_{i}", _("请填写该项请求的内容"))
             elif request:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.cases.access import disclosure
+from casework.cases.access import case_view
 from casework.cases.selectors import offered_actions
 from casework.insight.hot import hot_issues, may_view_hot_issues
 from casework.insight.service import phones_of, related_cases, suggest_categories
@@ -51,7 +51,7 @@ def intake_insight(request):
 def case_insight(request, case_id: int):
     """The workspace panel: suggested categories for the case, related cases, a merge button where allowed."""
     case = _case_or_404(request.user, case_id)
-    show = disclosure(request.user, case)
+    show = case_view(request.user, case)
     if not show.materials:  # the unit complained about: nothing derived from the materials either
         return render(request, "web/_insight_case.html", {"case": case, "withheld": True})
     can_merge = any(t.action == "merge" for t in offered_actions(request.user, case))

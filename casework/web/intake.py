@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils import timezone
 
 from casework.cases import actions as A
-from casework.cases.access import StaffScope, case_get, disclosure, roles_at
+from casework.cases.access import StaffScope, case_get, case_view, roles_at
 from casework.cases.errors import CaseworkError
 from casework.documents.catalogue import remember_receipt_code
 from casework.rules.intake import GROUP_LIMIT_CHANNEL, MAX_REPRESENTATIVES
@@ -96,7 +96,7 @@ def _merge_target(user, form, number: str | None):
         target = case_get(user, number=number)
     except CaseworkError:
         target = None
-    if target is None or not disclosure(user, target).materials:  # the unit complained about does not act on it
+    if target is None or not case_view(user, target).materials:  # the unit complained about does not act on it
         form.add_error(None, _("没有找到可并入的案件 %(number)s") % {"number": number})
         return None
     if not target.is_open or target.merged_into_id:

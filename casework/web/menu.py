@@ -13,13 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.cases.access import PRELOADED, StaffScope
+from casework.organisation.models import Level
 from casework.rules.lifecycle import TRANSITIONS, Role
+
+# A township or village body is nobody's 「上一级」 (Art 35): its clerks register no review requests.
+TOWNSHIP_AND_BELOW = frozenset({Level.TOWNSHIP, Level.VILLAGE})
 
 
 @dataclass(frozen=True)
 class Capabilities:
     works_on_cases: bool  # my work: they handle, register or supervise grievances (cases_visible_to is not empty)
     registers: bool  # intake: 登记受理人员 of an active unit (web.intake.intake_units)
+    registers_reviews: bool  # ... of a unit above the township, which a review request may go to (Art 35)
     supervises: bool  # supervision board, hot issues: 督办人员 of a jurisdiction
     mediates: bool  # mediation board: mediators and intake clerks (mediation.selectors.my_units)
     administers: bool  # the admin site
@@ -34,6 +39,9 @@ class Capabilities:
         return cls(
             works_on_cases=bool(scope and (scope.case_units or scope.supervised_paths)),
             registers=Role.INTAKE_CLERK in roles,
+            registers_reviews=bool(scope) and any(
+                Role.INTAKE_CLERK in r and scope.unit_rows[u].jurisdiction.level not in TOWNSHIP_AND_BELOW
+                for u, r in scope.roles_by_unit.items() if u in scope.unit_rows),
             supervises=bool(scope and scope.supervised_paths),
             mediates=bool(roles & {Role.MEDIATOR, Role.INTAKE_CLERK}),
             administers=bool(getattr(user, "is_staff", False) and user.is_active),
@@ -51,7 +59,7 @@ class Entry:
 MENU = (
     Entry("home", _("我的工作"), "works_on_cases"),
     Entry("intake", _("登记"), "registers"),
-    Entry("review_intake", _("复查复核申请"), "registers"),  # a review body's clerk registers a paper request
+    Entry("review_intake", _("复查复核申请"), "registers_reviews"),  # a review body's clerk registers a paper request
     Entry("supervision", _("督办"), "supervises"),
     Entry("hot_issues", _("热点问题"), "supervises"),
     Entry("mediation_board", _("人民调解"), "mediates"),

@@ -161,3 +161,17 @@ class PersonChoiceField(forms.ModelChoiceField):
         return [(names.get(k, ""), sorted(groups[k], key=lambda p: (person_name(p), p.pk)))
                 for k in sorted(groups, key=lambda k: order[k])]
 
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Staff members (any role), each as 「郑军（A1区住房和城乡建设局）」: who a complaint names (Art 30 ¶3)."""
+
+    def __init__(self, **kwargs):
+        members = Membership.objects.filter(user__is_active=True).values("user_id")
+        super().__init__(queryset=get_user_model().objects.filter(pk__in=members).order_by("last_name", "first_name"),
+                         **kwargs)
+        self.widget.attrs.update(SEARCHABLE)
+
+    def label_from_instance(self, user) -> str:
+        units = "、".join(m.unit.name for m in user.memberships.select_related("unit")[:2])
+        return gettext("%(name)s（%(unit)s）") % {"name": person_name(user), "unit": units} if units else person_name(user)

@@ -20,6 +20,7 @@ from casework.cases.errors import CaseworkError, NotFound
 from casework.organisation.models import Unit
 
 from .forms import DATE
+from .menu import may
 from .views import _add_error
 
 
@@ -51,6 +52,10 @@ def _lookup(user, number: str):
 @login_required
 def review_intake(request):
     """Find the case by number (GET ?number=), or register the request (POST)."""
+    if not may(request.user, "review_intake"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("只有县级以上机关的登记受理人员登记复查、复核申请（第三十五条）"))
     number = (request.POST.get("number") or request.GET.get("number") or "").strip()
     lookup = LookupForm({"number": number} if number else None)
     found = _lookup(request.user, number) if number and lookup.is_valid() else None

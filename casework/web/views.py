@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from casework import limits
 from casework.cases import actions as A
 from casework.cases import targets
-from casework.cases.access import case_get, disclosure, roles_on_case, withheld_case_ids
+from casework.cases.access import case_get, case_view, roles_on_case, withheld_case_ids
 from casework.cases.errors import CaseworkError, NotFound
 from casework.cases.models import Case, SupervisionNotice
 from casework.cases.selectors import (
@@ -144,9 +144,9 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
 
     return {
         "case": case,
-        "show": disclosure(request.user, case),
+        "show": case_view(request.user, case),
         "clocks": clocks_for_case(case),
-        "events": case_timeline(case),
+        "events": case_timeline(request.user, case),
         "actions": action_forms,
         "labels": event_labels(),
         "supervise_form": F.SuperviseForm(prefix="supervise") if "supervisor" in roles else None,
@@ -180,7 +180,7 @@ def case_document(request, case_id: int, kind: str):
     from casework.documents.catalogue import receipt_code, render_for_case
 
     case = _case_or_404(request.user, case_id)
-    if not disclosure(request.user, case).identity:
+    if not case_view(request.user, case).documents:
         raise Http404(_("没有找到该文书"))  # notices name the complainant (Art 30 ¶3)
     try:
         filename, pdf = render_for_case(case, kind, access_code=receipt_code(request, case))

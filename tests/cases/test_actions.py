@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casekit import REPLY, UPHELD, case_row, complainant, counts, drive, events_of, last_event, refused, register
+from casework.audit.texts import readable
 from casework.cases.access import case_get, cases_visible_to, roles_on_case
 from casework.cases.actions import (
     PersonData,
@@ -362,7 +363,7 @@ def test_forward_to_the_unit_complained_about_is_refused_xinfang_art_30_3(world)
     err = refused_with(
         lambda: case_forward(world.users["clerk_a"], case_id=case.pk, to_unit_id=police.pk), InvalidInput, case)
     # then
-    assert err.field == "to_unit_id" and "第30条第3款" in err.message
+    assert err.field == "to_unit_id" and "第三十条第三款" in err.message
     assert Case.objects.get(pk=case.pk).current_unit == world.units["town_a_office"]
 
 
@@ -386,7 +387,7 @@ def test_object_within_5_working_days_sends_the_case_back_xinfang_art_23_3(world
     # then
     case.refresh_from_db()
     assert (case.state, case.current_unit) == ("registered", world.units["town_a_office"])
-    assert (last_event(case).verb, last_event(case).data["reason"]) == ("object", "不属本局职责")
+    assert (last_event(case).verb, readable(last_event(case))["reason"]) == ("object", "不属本局职责")
     # the registering office has 15 days again to tell the complainant where the matter goes
     assert (case.due_rule, case.due_on) == ("receipt_notice", D(2026, 10, 28))
 
@@ -428,7 +429,7 @@ def test_redirect_tells_the_person_the_legal_route_and_stops_the_clocks_xinfang_
     # then
     case.refresh_from_db()
     assert (case.state, case.route, case.due_on, case.due_rule) == ("redirected", "arbitration", None, "")
-    assert last_event(case).data["reason"] == "劳动争议，应申请劳动仲裁"
+    assert readable(last_event(case))["reason"] == "劳动争议，应申请劳动仲裁"
 
 
 @pytest.mark.parametrize("route, reason", [("", "应起诉"), ("court", "应起诉"), (None, "应起诉"), ("litigation", "")],
@@ -595,7 +596,7 @@ def test_refused_extension_leaves_the_handling_due_date_and_writes_one_event_xin
     assert (case.extension_pending_days, case.extension_days_granted) == (0, 0)
     assert (case.due_rule, case.due_on, case.duty_due_on) == ("handling", D(2026, 7, 31), D(2026, 7, 31))
     assert events_of(case) == before + 1
-    assert (last_event(case).verb, last_event(case).data) == ("refuse_extension", {"days": 20, "reason": "现有期限足以办结"})
+    assert (last_event(case).verb, readable(last_event(case))) == ("refuse_extension", {"days": 20, "reason": "现有期限足以办结"})
     case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="鉴定结论未出",
                            on=D(2026, 6, 20))
     assert Case.objects.get(pk=accepted_june.pk).extension_pending_days == 10
@@ -640,7 +641,7 @@ def test_reply_issues_the_opinion_and_opens_the_30_day_review_window_xinfang_art
     case = Case.objects.get(pk=accepted_june.pk)
     assert (case.state, case.outcome) == ("replied", "explained")
     assert (case.due_rule, case.due_on) == ("review_request", D(2026, 7, 10))
-    assert {k: last_event(case).data[k] for k in REPLY} == REPLY
+    assert {k: readable(last_event(case))[k] for k in REPLY} == REPLY
     assert last_event(case).data["unit"] == world.units["town_a_office"].pk  # who issued it: review goes above
 
 
@@ -679,7 +680,7 @@ def test_a_reply_answers_several_requests_one_by_one_xinfang_art_32(world, accep
     case = Case.objects.get(pk=accepted_june.pk)
     assert (case.state, case.outcome, case.request_outcomes) == ("replied", "", outcomes)
     assert case.outcomes == [("修复村道", "支持"), ("赔偿车辆损失", "不予支持")]
-    assert last_event(case).data["outcomes"] == outcomes
+    assert readable(last_event(case))["outcomes"] == outcomes
     same = [{"request": "修复村道", "outcome": "explained"}, {"request": "安装路灯", "outcome": "explained"}]
     other = drive(world, "accepted", on=D(2026, 6, 1))
     case_reply(world.users["handler_a"], case_id=other.pk, outcomes=same, on=D(2026, 6, 10),

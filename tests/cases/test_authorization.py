@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from casekit import REPLY, UPHELD, build_world, drive, register
 from casework.audit.models import Event
-from casework.cases.access import case_get, cases_visible_to, disclosure, roles_on_case
+from casework.cases.access import case_get, case_view, cases_visible_to, roles_on_case
 from casework.cases.actions import (
     PersonData,
     case_accept,
@@ -55,6 +55,8 @@ from casework.cases.actions import (
     case_recuse,
     case_redirect,
     case_refuse_extension,
+    case_allow_respondent_handling,
+    case_set_respondents,
     case_register,
     case_reply,
     case_request_extension,
@@ -218,6 +220,9 @@ SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
     "merge": (BEFORE_REPLY, S.CLOSED, frozenset({CLERK, HANDLER})),  # Art 19 ¶3
     "expire_window": (frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({SYSTEM})),  # Art 35, 36
     "rate": (AFTER_REPLY, None, frozenset({COMPLAINANT})),  # Art 21 ¶2
+    # Art 30 ¶3: who is complained about is named or corrected by those who have the case, in any state
+    "set_respondents": (frozenset(State), None, frozenset({CLERK, HANDLER, OFFICIAL, SUPERVISOR})),
+    "allow_respondent_handling": (OPEN, None, frozenset({SUPERVISOR})),  # a supervisor's leave, with a reason
 }
 # where the case goes when the action is allowed (None: it stays where it is)
 UNIT_AFTER = {"forward": lambda cur: "town_b_office" if cur == "county_housing" else "county_housing",
@@ -527,6 +532,11 @@ CALLS = {
     "merge": lambda who, case, b: case_merge(who, case_id=case.pk, into_case_id=b.case("merge_target").pk),
     "expire_window": _expire_window,
     "rate": lambda who, case, b: case_rate(who, case_id=case.pk, satisfaction="satisfied"),
+    "set_respondents": lambda who, case, b: case_set_respondents(
+        who, case_id=case.pk, unit_ids=[b.world.units["county_police"].pk],
+        official_ids=[b.world.users["accused_official"].pk], reason="核实后更正"),
+    "allow_respondent_handling": lambda who, case, b: case_allow_respondent_handling(
+        who, case_id=case.pk, unit_id=b.world.units["county_police"].pk, reason="唯一有权处理的机关"),
 }
 
 PAIRS = [(state, action) for state in State for action in TRANSITIONS]
@@ -673,10 +683,10 @@ def test_the_unit_complained_about_never_sees_identity_or_materials_xinfang_art_
     with pytest.raises(NotFound):
         case_get(users["police_handler"], case_id=case.pk)
     seen = case_get(users["police_supervisor"], case_id=case.pk)
-    shown = disclosure(users["police_supervisor"], seen)
+    shown = case_view(users["police_supervisor"], seen)
     assert (shown.identity, shown.materials) == (False, False)
     assert roles_on_case(users["police_supervisor"], seen) == frozenset()
-    plain = disclosure(users["supervisor"], case_get(users["supervisor"], case_id=case.pk))
+    plain = case_view(users["supervisor"], case_get(users["supervisor"], case_id=case.pk))
     assert (plain.identity, plain.materials) == (True, True)
 
 

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casekit import complainant, counts, drive, last_event, refused, register
+from casework.audit.texts import readable
 from casework.audit.models import Event
 from casework.cases.actions import (
     PersonData, case_forward, case_record_withdrawal, case_refresh_clocks, case_withdraw, clocks_for_case,
@@ -181,7 +182,7 @@ def test_a_withdrawal_by_signed_letter_is_recorded_with_its_scan_and_closes_the_
     scan = Attachment.objects.get(case=case)
     assert case.state == State.CLOSED and (case.due_on, case.due_rule) == (None, "")
     assert (event.verb, event.actor_kind, event.actor_id) == ("record_withdrawal", "staff", world.clerk_a.pk)
-    assert event.data == {"reason": "信访人来信：问题已解决，申请撤回", "letter": scan.pk}
+    assert readable(event) == {"reason": "信访人来信：问题已解决，申请撤回", "letter": scan.pk}
     assert scan.original_name == "撤回书.pdf" and scan.file.read().startswith(b"%PDF")
     assert counts() == {**before, "event": before["event"] + 1, "attachment": before["attachment"] + 1}
 

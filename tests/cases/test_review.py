@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from casekit import REPLY, UPHELD, complainant, counts, drive, last_event, register
+from casework.audit.texts import readable
 from casework.cases.actions import (
     case_decide_review, case_order_redo, case_reply, case_request_rereview, case_request_review, review_intake_lookup,
 )
@@ -192,7 +193,7 @@ def test_the_case_keeps_the_replys_outcome_beside_the_review_decision_xinfang_ar
     case = Case.objects.get(pk=case.pk)
     assert (case.outcome, case.review_decision) == ("explained", "revoke")
     e = last_event(case)
-    assert {k: e.data[k] for k in ("decision", "findings", "opinion", "legal_basis")} == {**UPHELD, "decision": "revoke"}
+    assert {k: readable(e)[k] for k in ("decision", "findings", "opinion", "legal_basis")} == {**UPHELD, "decision": "revoke"}
     assert e.data["unit"] == world.units["county_gov"].pk
 
 

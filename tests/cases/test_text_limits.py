@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from casekit import REPLY, complainant, drive, last_event, refused, register
+from casekit import REPLY, UPHELD, complainant, drive, last_event, refused, register
 from casework import limits
+from casework.audit.texts import readable
 from casework.cases.actions import (
     PersonData, case_accept, case_decide_rereview, case_decide_review, case_end_hearing, case_forward,
     case_object, case_rate, case_record_step, case_record_withdrawal, case_recuse, case_redirect, case_reply,
@@ -59,15 +60,21 @@ CALLS = [
     ("legal_basis", "accepted", limits.LEGAL_BASIS,
      lambda w, c, t: case_reply(w.handler_a, case_id=c.pk, **{**REPLY, "legal_basis": t})),
     ("reason", "replied", limits.REVIEW_REQUEST,
-     lambda w, c, t: case_request_review(complainant(c), case_id=c.pk, review_unit_id=w.county_bureau.pk, reason=t)),
+     lambda w, c, t: case_request_review(complainant(c), case_id=c.pk, review_unit_id=w.county_gov.pk, reason=t)),
+    ("findings", "review", limits.DECISION_FINDINGS,
+     lambda w, c, t: case_decide_review(w.gov_handler, case_id=c.pk, **{**UPHELD, "findings": t})),
     ("opinion", "review", limits.REVIEW_OPINION,
-     lambda w, c, t: case_decide_review(w.county_handler, case_id=c.pk, outcome="not_supported", opinion=t)),
+     lambda w, c, t: case_decide_review(w.gov_handler, case_id=c.pk, **{**UPHELD, "opinion": t})),
+    ("legal_basis", "review", limits.LEGAL_BASIS,
+     lambda w, c, t: case_decide_review(w.gov_handler, case_id=c.pk, **{**UPHELD, "legal_basis": t})),
     ("reason", "reviewed", limits.REREVIEW_REQUEST,
-     lambda w, c, t: case_request_rereview(complainant(c), case_id=c.pk, rereview_unit_id=w.city_bureau.pk, reason=t)),
-    ("note", "rereview", limits.HEARING_NOTE, lambda w, c, t: case_start_hearing(w.city_handler, case_id=c.pk, note=t)),
-    ("note", "hearing", limits.HEARING_CONCLUSION, lambda w, c, t: case_end_hearing(w.city_handler, case_id=c.pk, note=t)),
+     lambda w, c, t: case_request_rereview(complainant(c), case_id=c.pk, rereview_unit_id=w.city_gov.pk, reason=t)),
+    ("note", "rereview", limits.HEARING_NOTE,
+     lambda w, c, t: case_start_hearing(w.city_gov_handler, case_id=c.pk, note=t)),
+    ("note", "hearing", limits.HEARING_CONCLUSION,
+     lambda w, c, t: case_end_hearing(w.city_gov_handler, case_id=c.pk, note=t)),
     ("opinion", "rereview", limits.REREVIEW_OPINION,
-     lambda w, c, t: case_decide_rereview(w.city_handler, case_id=c.pk, outcome="not_supported", opinion=t)),
+     lambda w, c, t: case_decide_rereview(w.city_gov_handler, case_id=c.pk, **{**UPHELD, "opinion": t})),
     ("reason", "accepted", limits.WITHDRAWAL_STATEMENT, lambda w, c, t: case_withdraw(complainant(c), case_id=c.pk, reason=t)),
     ("reason", "accepted", limits.WITHDRAWAL_STATEMENT,
      lambda w, c, t: case_record_withdrawal(w.clerk_a, case_id=c.pk, reason=t, letter=_letter())),
@@ -105,7 +112,7 @@ def test_a_text_at_its_limit_is_kept_whole(world, media_root, field, state, limi
     elif field == "instruction":
         assert result.instruction == text
     else:
-        assert text in last_event(case).data.values()
+        assert text in readable(last_event(case)).values()
 
 
 def test_the_answer_to_a_supervision_notice_is_held_to_its_limit(world):

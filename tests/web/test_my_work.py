@@ -89,14 +89,14 @@ def test_next_never_leaves_the_site(world, asked):
 
 
 def test_a_reviewing_body_sees_new_review_requests_first_xinfang_art_35_36(world):
-    """Art 35: the body one level up answers within 30 days of the request: 东县信访局's handler finds the new
+    """Art 35: the body one level up answers within 30 days of the request: 东县人民政府's handler finds the new
     request (nothing done on it yet) at the top of 我的工作, marked new; once a step is recorded it is no longer new."""
-    # given two review requests at 东县信访局, the older one already worked on
+    # given two review requests at 东县人民政府, the older one already worked on
     worked = drive(world, "review")
-    case_record_step(world.county_handler, case_id=worked.pk, note="调阅原处理卷宗")
+    case_record_step(world.gov_handler, case_id=worked.pk, note="调阅原处理卷宗")
     fresh = drive(world, "review")
     supervision_issue(world.supervisor, case_id=fresh.pk, instruction="请按期答复", days=5)  # not the body's own work
-    client = client_for(world.county_handler)
+    client = client_for(world.gov_handler)
     # when
     reviews = section(client.get("/").content.decode(), "rv-h")
     # then: the new one first, marked

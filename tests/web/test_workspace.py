@@ -180,13 +180,13 @@ def test_the_reply_form_asks_for_one_outcome_of_three_or_one_per_request_xinfang
     base = {"reply-reasons": "属实", "reply-opinion": "修复", "reply-legal_basis": "《公路法》第四十三条"}
     none = client.post(f"/cases/{case.pk}/act/reply/", base)
     assert none.status_code == 400 and "支持、解释说明或不予支持（第三十二条）" in none.content.decode()
-    one = client.post(f"/cases/{case.pk}/act/reply/", {**base, "reply-request_1": "修复村道", "reply-outcome_1": "supported"})
+    one = client.post(f"/cases/{case.pk}/act/reply/", {**base, "reply-request_1": "修复村道", "reply-request_outcome_1": "supported"})
     assert one.status_code == 400 and "至少填写两项请求" in one.content.decode()
     case.refresh_from_db()
     assert case.state == "accepted"
     ok = client.post(f"/cases/{case.pk}/act/reply/", {
-        **base, "reply-request_1": "修复村道", "reply-outcome_1": "supported",
-        "reply-request_2": "赔偿车辆损失", "reply-outcome_2": "not_supported"})
+        **base, "reply-request_1": "修复村道", "reply-request_outcome_1": "supported",
+        "reply-request_2": "赔偿车辆损失", "reply-request_outcome_2": "not_supported"})
     assert ok.status_code == 302
     case.refresh_from_db()
     assert case.request_outcomes == [{"request": "修复村道", "outcome": "supported"},

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Iterable, Mapping, Sequence
 
 from casework import limits
+from casework.audit.texts import private
 from casework.rules.lifecycle import Role
 
 from ..errors import InvalidInput
@@ -16,11 +17,13 @@ from .transition import action_date, case_transition
 STEP_KINDS = {"contact": "联系信访人", "investigation": "调查核实", "hearing_of_views": "听取意见", "coordination": "协调会商", "other": "其他"}
 
 
-def _official(user_id, unit, field="accountable_official_id"):
+def _official(user_id, unit, case, field="accountable_official_id"):
     if user_id is None:
         return None
     if not holds_role(user_id, unit, Role.ACCOUNTABLE_OFFICIAL):
         raise InvalidInput(f"该人员不是{unit.name}的包案领导", field)
+    if case.respondent_officials.filter(pk=user_id).exists():  # they may not even see it (access.cases_visible_to)
+        raise InvalidInput("该人员是被投诉人员，不能包案（《信访工作条例》第三十条第三款）", field)
     return int(user_id)
 
 
@@ -29,13 +32,13 @@ def case_accept(
 ) -> Case:
     """Accept as a 信访 matter (Art 31(6)); the 60-day handling clock starts (Art 34)."""
     with acting_on(who, case_id) as (actor, case):
-        official = _official(accountable_official_id, case.current_unit)
+        official = _official(accountable_official_id, case.current_unit, case)
         changes = {"lead_unit_id": case.current_unit_id}
         if official:
             changes["accountable_official_id"] = official
         case_transition(
             actor, case, "accept", on=on, changes=changes,
-            data={"note": text(note, limits.ACCEPT_NOTE, "note", required=False)},
+            data={"note": private(text(note, limits.ACCEPT_NOTE, "note", required=False))},
         )
         link_unit(case, case.current_unit, CaseUnitRelation.LEAD)
         return case
@@ -54,7 +57,7 @@ def case_assign(
             not_respondent(case, u, "co_unit_ids")
         if lead in co:
             raise InvalidInput("主办单位不能同时是协办单位", "co_unit_ids")
-        official = _official(accountable_official_id, lead)
+        official = _official(accountable_official_id, lead, case)
         if official is None and lead.pk != case.lead_unit_id:
             raise InvalidInput("更换主办单位时须同时确定包案领导", "accountable_official_id")
         changes = {"lead_unit_id": lead.pk, "current_unit_id": lead.pk}
@@ -75,7 +78,7 @@ def case_record_step(who, *, case_id: int, note: str, kind: str = "other", on: d
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "record_step", on=on, params={"note": note},
-            data={"kind": kind, "note": text(note, limits.STEP_NOTE, "note")},
+            data={"kind": kind, "note": private(text(note, limits.STEP_NOTE, "note"))},
         )
         return case
 
@@ -86,7 +89,7 @@ def case_request_extension(who, *, case_id: int, days: int, reason: str, on: dt.
         case_transition(
             actor, case, "request_extension", on=on, params={"extension_days": days, "reason": reason},
             changes={"extension_pending_days": days},
-            data={"days": days, "reason": text(reason, limits.EXTENSION_REASON, "reason", required=False)},
+            data={"days": days, "reason": private(text(reason, limits.EXTENSION_REASON, "reason", required=False))},
         )
         return case
 
@@ -113,7 +116,7 @@ def case_refuse_extension(who, *, case_id: int, reason: str, on: dt.date | None 
             actor, case, "refuse_extension", on=on, params={"reason": reason},
             changes={"extension_pending_days": 0},
             # the table's guard requires the reason (after the role: a person without it learns nothing)
-            data={"days": case.extension_pending_days, "reason": reason.strip() if isinstance(reason, str) else ""},
+            data={"days": case.extension_pending_days, "reason": private(reason if isinstance(reason, str) else "")},
         )
         return case
 
@@ -139,12 +142,12 @@ def case_reply(
             raise InvalidInput("逐项处理结果的格式不对：每项应有请求内容和处理结果", "outcomes")
         params = {"outcome": outcome or "", "outcomes": per_request, "reasons": reasons, "opinion": opinion,
                   "legal_basis": legal_basis}
-        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in params.items()}
+        data = {"outcome": outcome or ""}
         for name, limit in (("reasons", limits.REPLY_REASONS), ("opinion", limits.REPLY_OPINION),
                             ("legal_basis", limits.LEGAL_BASIS)):
-            text(params[name], limit, name, required=False)  # the table's guards say what is missing
-        if not per_request:
-            del data["outcomes"]
+            data[name] = private(text(params[name], limit, name, required=False))  # the guards say what is missing
+        if per_request:
+            data["outcomes"] = [{"request": private(o["request"]), "outcome": o["outcome"]} for o in per_request]
         data["unit"] = case.current_unit_id  # the unit that issues it: a review asks the body above it
         if received_on is not None:
             data["received_on"] = _received(received_on, on)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
 from casework import limits
+from casework.audit.texts import private
 from casework.audit.chain import event_append, head_query
 from casework.audit.models import Event
 from casework.holidays.services import calendar_at, version_sql
@@ -17,7 +18,7 @@ from casework.rows import Row, insert_rows
 from casework.rules.intake import is_group_visit, representatives_refusal, written_notice_owed
 from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
 
-from ..access import StaffScope, case_get, disclosure, scope_of
+from ..access import StaffScope, case_get, case_view, scope_of
 from ..actors import ActorKind, as_actor
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..uploads import attachment_store, attachments_accept
@@ -235,7 +236,7 @@ def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.d
         note = text(note, limits.FORWARD_NOTE, "note", required=False)
         case_transition(
             actor, case, "forward", on=on, changes={"current_unit_id": to_unit.pk},
-            data={"from_unit": case.current_unit_id, "to_unit": to_unit.pk, "note": note},
+            data={"from_unit": case.current_unit_id, "to_unit": to_unit.pk, "note": private(note)},
         )
         link_unit(case, to_unit, CaseUnitRelation.RECEIVED)
         return case
@@ -252,7 +253,7 @@ def case_object(who, *, case_id: int, reason: str, on: dt.date | None = None) ->
         back_to = last_forward.data["from_unit"]
         case_transition(
             actor, case, "object", on=on, params={"reason": reason}, changes={"current_unit_id": back_to},
-            data={"reason": text(reason, limits.OBJECTION_REASON, "reason"), "to_unit": back_to},
+            data={"reason": private(text(reason, limits.OBJECTION_REASON, "reason")), "to_unit": back_to},
         )
         return case
 
@@ -262,7 +263,8 @@ def case_redirect(who, *, case_id: int, route: str, reason: str, on: dt.date | N
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "redirect", on=on, params={"route": route, "reason": reason},
-            changes={"route": route}, data={"reason": text(reason, limits.REDIRECT_REASON, "reason", required=False)},
+            changes={"route": route},
+            data={"reason": private(text(reason, limits.REDIRECT_REASON, "reason", required=False))},
         )
         return case
 
@@ -273,7 +275,7 @@ def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = Non
         if into_case_id == case.pk:
             raise InvalidInput("不能并入本案", "into_case_id")
         target = case_get(actor, case_id=into_case_id)
-        if not disclosure(actor, target).materials:  # the unit complained about does not act on it (Art 30 ¶3)
+        if not case_view(actor, target).materials:  # the unit complained about does not act on it (Art 30 ¶3)
             raise NotFound()
         if State(target.state) not in OPEN or target.merged_into_id:
             raise InvalidInput(f"{target.number} 已办结，不能并入", "into_case_id")
@@ -292,7 +294,8 @@ def case_withdraw(who, *, case_id: int, reason: str, on: dt.date | None = None) 
     with acting_on(who, case_id) as (actor, case):
         statement = text(reason, limits.WITHDRAWAL_STATEMENT, "reason", required=False)
         try:
-            case_transition(actor, case, "withdraw", on=on, params={"reason": reason}, data={"reason": statement})
+            case_transition(actor, case, "withdraw", on=on, params={"reason": reason},
+                            data={"reason": private(statement)})
         except Forbidden:
             if actor.kind == ActorKind.STAFF:  # the table's refusal, with what staff may do instead
                 raise Forbidden("撤回须由信访人本人提出：信访人书面撤回的，请登记其签名的撤回书并上传扫描件") from None
@@ -314,7 +317,7 @@ def case_record_withdrawal(
         transition_check(actor, case, "record_withdrawal", on=on, params=params)  # nothing written if refused
         stored = attachment_store(case, accepted[0]).pk
         case_transition(actor, case, "record_withdrawal", on=on, params=params,
-                        data={"reason": statement, "letter": stored})
+                        data={"reason": private(statement), "letter": stored})
         return case
 
 
@@ -328,5 +331,5 @@ def case_recuse(who, *, case_id: int, reason: str) -> None:
         Recusal.objects.create(case=case, jurisdiction_id=case.jurisdiction_id, user=actor.user, reason=reason)
         event_append(
             jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="recuse", actor_id=actor.user_id,
-            actor_kind=actor.kind, effective_on=action_date(None), data={"reason": reason},
+            actor_kind=actor.kind, effective_on=action_date(None), data={"reason": private(reason)},
         )

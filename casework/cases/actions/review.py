@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework import limits
+from casework.audit.texts import private
 from casework.organisation.models import Unit
 from casework.rules.lifecycle import TRANSITIONS, ReviewDecision, Role, State
 
-from ..access import case_get, disclosure, roles_on_case, scope_of
+from ..access import case_get, case_view, roles_on_case, scope_of, stands_aside
 from ..actors import Actor, ActorKind, as_actor
 from ..errors import CaseworkError, InvalidInput, NotFound
-from ..models import Case, CaseUnitRelation, Recusal
+from ..models import Case, CaseUnitRelation
 from ..review_bodies import review_bodies
 from .common import acting_on, link_unit, text
 from .handling import _received
@@ -67,7 +68,7 @@ def _for_review_request(actor: Actor, action: str, unit_id, *, case_id=None, num
         if not clerk:
             raise
     else:  # a member of a unit complained about acts in no role (Art 30 ¶3)
-        return case, frozenset({Role.INTAKE_CLERK}) if clerk and not disclosure(actor, case).respondent else frozenset()
+        return case, frozenset({Role.INTAKE_CLERK}) if clerk and case_view(actor, case).materials else frozenset()
     roles = frozenset({Role.INTAKE_CLERK})
     case = _review_intake_case(actor, unit_id, action, case_id=case_id, number=number, for_update=True)
     return case, roles
@@ -86,9 +87,8 @@ def _review_intake_case(actor: Actor, unit_id, action: str, *, case_id=None, num
         raise NotFound() from None
     if (
         State(case.state) not in TRANSITIONS[action].sources
-        or Recusal.objects.filter(case=case, user_id=actor.user_id).exists()
-        or case.respondent_officials.filter(pk=actor.user_id).exists()
-        or case.respondent_units.filter(memberships__user_id=actor.user_id).exists()
+        or stands_aside(actor, case)
+        or not case_view(actor, case).materials  # a unit complained about does not receive it (Art 30 ¶3)
         or str(unit_id) not in {str(u.pk) for u in review_bodies(case)}
     ):
         raise NotFound()
@@ -150,7 +150,7 @@ def _request(who, action: str, *, case_id, number, unit_id, field: str, reason: 
         case_transition(
             actor, case, action, on=on, params={"reason": reason}, roles=roles,
             changes={"current_unit_id": unit.pk if unit else case.current_unit_id},
-            data={"reason": text(reason, REQUEST_LIMITS[stage], "reason", required=False),
+            data={"reason": private(text(reason, REQUEST_LIMITS[stage], "reason", required=False)),
                   f"{stage}_unit": unit.pk if unit else None},
         )
         link_unit(case, unit, CaseUnitRelation.REVIEW)
@@ -178,7 +178,7 @@ def _decision_data(stage: str, decision: str, findings: str, opinion: str, legal
     data = {"decision": decision}
     for name, limit in (("findings", limits.DECISION_FINDINGS), ("opinion", OPINION_LIMITS[stage]),
                         ("legal_basis", limits.LEGAL_BASIS)):
-        data[name] = text(params[name], limit, name, required=False)  # the table's guards say what is missing
+        data[name] = private(text(params[name], limit, name, required=False))  # the guards say what is missing
     data["unit"] = unit_id  # the body that decides: it issues the opinion
     return params, data
 
@@ -233,14 +233,14 @@ def case_start_hearing(who, *, case_id: int, note: str = "", on: dt.date | None 
     """A hearing during re-review; its time does not count against the 30 days (Art 36 ¶2)."""
     with acting_on(who, case_id) as (actor, case):
         case_transition(actor, case, "start_hearing", on=on,
-                        data={"note": text(note, limits.HEARING_NOTE, "note", required=False)})
+                        data={"note": private(text(note, limits.HEARING_NOTE, "note", required=False))})
         return case
 
 
 def case_end_hearing(who, *, case_id: int, note: str = "", on: dt.date | None = None) -> Case:
     with acting_on(who, case_id) as (actor, case):
         case_transition(actor, case, "end_hearing", on=on,
-                        data={"note": text(note, limits.HEARING_CONCLUSION, "note", required=False)})
+                        data={"note": private(text(note, limits.HEARING_CONCLUSION, "note", required=False))})
         return case
 
 
@@ -249,7 +249,7 @@ def case_rate(who, *, case_id: int, satisfaction: str, comment: str = "") -> Cas
     with acting_on(who, case_id) as (actor, case):
         case_transition(
             actor, case, "rate", params={"satisfaction": satisfaction}, changes={"satisfaction": satisfaction},
-            data={"comment": text(comment, limits.RATING_COMMENT, "comment", required=False)},
+            data={"comment": private(text(comment, limits.RATING_COMMENT, "comment", required=False))},
         )
         return case
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from casework import limits
+from casework.audit.texts import private
 from casework.audit.chain import event_append
 from casework.holidays.services import counting, current_calendar
 from casework.rules.lifecycle import OPEN, Role, State
@@ -45,7 +46,7 @@ def supervision_issue(who, *, case_id: int, instruction: str, days: int, working
             jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="supervise", actor_id=actor.user_id,
             actor_kind=actor.kind, effective_on=on,
             data={"notice": notice.pk, "number": notice.number, "to_unit": case.current_unit_id,
-                  "due_on": due.on, "instruction": instruction},
+                  "due_on": due.on, "instruction": private(instruction)},
         )
         return notice
 
@@ -77,7 +78,7 @@ def supervision_answer(who, *, notice_id: int, answer: str) -> SupervisionNotice
         notice.save(update_fields=["answer", "answered_on", "answered_by"])
         event_append(
             jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb="supervision_answer", actor_id=actor.user_id,
-            actor_kind=actor.kind, effective_on=on, data={"notice": notice.pk, "answer": answer},
+            actor_kind=actor.kind, effective_on=on, data={"notice": notice.pk, "answer": private(answer)},
         )
         return notice
 

@@ -45,6 +45,7 @@ def case_facts(case: Case) -> CaseFacts:
         rated=bool(case.satisfaction),
         window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
         window_provisional=case.due_provisional and case.due_rule in WINDOW_RULES,
+        respondent_units=len(case.respondent_units.all()),  # a list page prefetches them
     )
 
 
