@@ -12,7 +12,7 @@ ARGS   ?=
 .PHONY: help install run test bench messages
 
 help:
-	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=... to change)"
+	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=..., DEMO_CASES=N: 3000)"
 	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
 	@echo "make bench   run each bench/*.py"
 	@echo "make install create .venv and install the project with its test extras"

@@ -86,7 +86,8 @@ class Command(BaseCommand):
         pid = os.fork()
         if pid:
             DemoLoad.objects.filter(pk=1).update(pid=pid, phase=DemoLoad.Phase.CASES)
-            self.stdout.write(f"\n演示案件正在后台生成（{cases} 件，约一两分钟；页面顶部显示进度，日志 {log_path}）。")
+            self.stdout.write(f"\n演示案件正在后台生成（{cases} 件，双核机器上每千件约需 45 秒；页面顶部显示进度，"
+                              f"日志 {log_path}，末尾有信访人查询示例）。")
             return
         # The child: the cases, then the routing model; its output goes to the log only.
         code = 1
