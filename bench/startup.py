@@ -141,7 +141,7 @@ def measure(cases: int, port: int, background: bool) -> tuple[float, float, int,
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=3000, help="demo cases (make run: 3000)")
-    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--port", type=int, default=8090)
     ap.add_argument("--skip-sequential", action="store_true", help="only the way make run does it")
     a = ap.parse_args()
     first, done, redraws, cpu = measure(a.cases, a.port, background=True)
