@@ -416,7 +416,8 @@ def test_available_actions_for_the_complainant_after_a_reply_xinfang_art_35():
     # then
     assert actions == ["request_review", "withdraw", "rate"]
     assert [t.action for t in available_actions(None, {R.COMPLAINANT})] == ["register"]
-    assert available_actions(S.REDIRECTED, set(Role)) == []
+    # once redirected only who is complained about can still be corrected (Art 30 ¶3: the protection outlives the case)
+    assert [t.action for t in available_actions(S.REDIRECTED, set(Role))] == ["set_respondents"]
 
 
 # -- 信访工作条例 Art 34: refusing an extension; what is offered ------------------------------------
