@@ -12,7 +12,7 @@ ARGS   ?=
 .PHONY: help install run test test-fast bench messages
 
 help:
-	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=... to change)"
+	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=..., DEMO_CASES=N: 3000)"
 	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
 	@echo "make test-fast the inner loop: SQLite only, no browser tests, two workers (ARGS as for make test)"
 	@echo "make bench   run each bench/*.py"

@@ -2,7 +2,7 @@
 # What `make run` does once the Python packages are installed: the system packages (CJK fonts and what
 # WeasyPrint renders with), the database, the demo's organisation and logins; then it serves at once while
 # the demo's cases are made in a background process (the pages show how far it has come).
-# HOST, PORT: where to serve (default 127.0.0.1:8000).
+# HOST, PORT: where to serve (default 127.0.0.1:8000); DEMO_CASES: how many demo cases (default 3000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -14,7 +14,7 @@ bash scripts/system-packages.sh run
 export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
 $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_holidays
-$PY manage.py load_demo --background
+$PY manage.py load_demo --background ${DEMO_CASES:+--cases "$DEMO_CASES"}
 echo
 echo "Casework is running at http://$HOST:$PORT/  (Ctrl-C stops it)"
 echo

@@ -5,7 +5,9 @@
 #                                     (Pango, HarfBuzz subset, fontconfig), python3-venv
 #   scripts/system-packages.sh test   that, and what the tests need: PostgreSQL 15, Chromium with its driver,
 #                                     poppler-utils (pdftoppm, pdffonts), gettext (tests/i18n compares the
-#                                     catalogue with the sources; the compiled django.mo is committed)
+#                                     catalogue with the sources; the compiled django.mo is committed), and
+#                                     npm when there is none (scripts/test.sh installs axe-core with it for the
+#                                     browser tests' accessibility checks; without it they skip)
 # Only what is missing: a machine that has everything costs no apt call. As root it runs apt-get; otherwise
 # with passwordless sudo; otherwise it stops at once and prints the one command to run.
 set -euo pipefail
@@ -31,6 +33,9 @@ missing=()
 for p in "${packages[@]}"; do installed "$p" || missing+=("$p"); done
 # `python3 -m venv` needs ensurepip, which Debian ships apart.
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+# By command, not by package: an npm that came with another Node.js (nodesource's nodejs bundles it) will do,
+# and Debian's npm would conflict with it.
+[ "$what" = test ] && ! command -v npm >/dev/null 2>&1 && missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -6,6 +6,7 @@ These run the real commands in a separate process on their own SQLite database, 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +57,7 @@ def test_background_load_returns_with_the_logins_and_finishes_the_cases_behind(v
     assert wait_done(var) == ("done", 40, 40)
     log = (var / "log" / "demo-load.log").read_text()
     assert "演示数据已载入：40 件案件" in log
+    assert re.search(r"用时 \d+ 秒（CPU：本进程 \d+ 秒，训练分办模型的子进程 \d+ 秒）", log)  # bench/startup.py reads it
     assert "\r" not in log and "it/s" not in log  # no progress bar redraws in the log
     verify = manage(var, "verify_events")
     assert verify.returncode == 0, verify.stdout + verify.stderr
