@@ -29,7 +29,8 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 
 def env_for(var: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CASEWORK_VAR_DIR=str(var), DJANGO_DEBUG="1")
+    # as make run: DEBUG on and a key of its own (the settings have no fallback key)
+    env.update(CASEWORK_VAR_DIR=str(var), DJANGO_DEBUG="1", DJANGO_SECRET_KEY="bench-startup-only-secret-key-0123456789")
     return env
 
 
