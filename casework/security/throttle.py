@@ -32,9 +32,14 @@ def _code_budgets(request, number: str):
     )
 
 
+def _spent(usage) -> bool:
+    """The budget is used up: as many failures counted as the rate allows (the next try would be one more)."""
+    return usage is not None and (usage["should_limit"] or usage["count"] >= usage["limit"])
+
+
 def code_tries_left(request, number: str) -> bool:
     """May this client try an access code for this number now? (Counts nothing.)"""
-    blocked = any(_limited(_usage(request, g, v, r, False)) for g, v, r in _code_budgets(request, number))
+    blocked = any(_spent(_usage(request, g, v, r, False)) for g, v, r in _code_budgets(request, number))
     if blocked:
         security_event("code.throttled", request, number=number, warning=True)
     return not blocked
