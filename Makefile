@@ -9,11 +9,12 @@ PORT   ?= 8000
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench messages
+.PHONY: help install run test test-fast bench messages
 
 help:
 	@echo "make run     install, migrate, serve http://$(HOST):$(PORT)/ at once while the demo data loads (PORT=... to change)"
 	@echo "make test    install and run the whole suite (ARGS='-k name' is passed to pytest)"
+	@echo "make test-fast the inner loop: SQLite only, no browser tests, two workers (ARGS as for make test)"
 	@echo "make bench   run each bench/*.py"
 	@echo "make install create .venv and install the project with its test extras"
 	@echo "make messages extract the translatable strings into locale/en/.../django.po and compile django.mo (needs gettext)"
@@ -40,6 +41,10 @@ run:
 
 test:
 	@bash scripts/test.sh $(ARGS)
+
+# The inner loop: no system packages, no PostgreSQL, no browser. `make test` still runs everything.
+test-fast: install
+	@env -u DATABASE_URL $(PY) -m pytest -p no:cacheprovider -q -m "not browser" -n 2 $(ARGS)
 
 # The compiled django.mo is committed: `make run` needs no gettext.
 messages: install

@@ -291,7 +291,7 @@ def main(argv=None) -> int:
               + (f"; brute force p50 {row['bp50']:.1f} ms, p95 {row['bp95']:.1f} ms, "
                  f"top-5 overlap {row['overlap']:.2f}" if "bp95" in row else "")
               + f"  (max RSS {row['rss']:.1f} GB)", flush=True)
-        del index
+        index = None  # let the collector free it before the next size
         gc.collect()
 
     print()

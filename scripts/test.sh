@@ -31,6 +31,9 @@ fi
 # No `|| ...` after a pytest run: any non-zero exit, 5 (no tests ran) included, ends the script.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider)
 
+echo "==> ruff check"
+.venv/bin/ruff check --quiet casework config tests bench scripts manage.py
+
 echo "==> pytest on SQLite"
 env -u DATABASE_URL "${PYTEST[@]}" "$@"
 

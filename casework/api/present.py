@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
-from casework.cases.access import withheld_case_ids
+from casework.cases.access import FULL, CaseView, case_views
 from casework.cases.models import Case
 from casework.cases.selectors import parties_of
 
@@ -21,10 +21,9 @@ def shaped(request, status: int, body) -> HttpResponse:
 
 
 def cases_out(who, cases: list[Case]) -> list[dict]:
-    withheld = withheld_case_ids(who, [c.pk for c in cases])
-    shown = [c.pk for c in cases if c.pk not in withheld]
-    parties = parties_of(shown)
-    return [_one(c, c.pk in withheld, parties.get(c.pk, [])) for c in cases]
+    views = case_views(who, [c.pk for c in cases])
+    parties = parties_of([c.pk for c in cases if views[c.pk].identity])
+    return [_one(c, views[c.pk], parties.get(c.pk, [])) for c in cases]
 
 
 def case_out(who, case: Case) -> dict:
@@ -35,15 +34,16 @@ def registered_out(who, registered) -> dict:
     """A case just registered, from what the action has in hand (``Registered``): its parties are the ones
     it inserted, and nothing is withheld unless it names a unit complained about that the reader belongs to."""
     case = registered.case
-    withheld = bool(registered.respondent_unit_ids) and case.pk in withheld_case_ids(who, [case.pk])
+    view = case_views(who, [case.pk])[case.pk] if registered.respondent_unit_ids else FULL
     parties = [
         {"name": p.person.name, "address": p.person.address, "phone": p.person.phone, "role": p.role}
         for p in sorted(registered.parties, key=lambda p: p.pk)
     ]
-    return {**_one(case, withheld, parties), "access_code": registered.access_code}
+    return {**_one(case, view, parties), "access_code": registered.access_code}
 
 
-def _one(c: Case, withheld: bool, parties: list[dict]) -> dict:
+def _one(c: Case, view: CaseView, parties: list[dict]) -> dict:
+    withheld = not view.materials
     return {
         "id": c.pk,
         "number": c.number,
@@ -65,5 +65,5 @@ def _one(c: Case, withheld: bool, parties: list[dict]) -> dict:
         "is_group": c.is_group,
         "request": None if withheld else c.request,
         "facts_reasons": None if withheld else c.facts_reasons,
-        "complainants": None if withheld else parties,
+        "complainants": parties if view.identity else None,
     }

@@ -25,7 +25,7 @@ from casework.rows import Row, insert_rows
 
 from .keys import ChainKey, key_by_id, signing_key
 from .models import ActorKind, Event, EventChain
-from .texts import store_private
+from .texts import is_ref, store_private, texts_altered
 
 GENESIS = "0" * 64
 SEALED = "chain_sealed"  # the verb of the event that brings a chain's history under the current key
@@ -206,15 +206,47 @@ def verify_chains(progress=None, *, also: Iterable[int] = ()) -> Iterator[ChainF
             yield fault
 
 
+def _texts_fault(jid: int, events: list[Event]) -> ChainFault | None:
+    """The first event whose free text (``EventText``, outside the event) no longer matches the digest the event
+    holds: the text was edited or deleted behind the event's back."""
+    altered = set(texts_altered(events))
+    if not altered:
+        return None
+    for e in events:
+        refs: list[int] = []
+        _collect_refs(e.data, refs)
+        hit = sorted(altered.intersection(refs))
+        if hit:
+            return ChainFault(jid, e.pk, e.seq, f"its text {hit[0]} does not match the digest it recorded (edited)")
+    return None
+
+
+def _collect_refs(value, into: list[int]) -> None:
+    if is_ref(value):
+        into.append(value["text_id"])
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect_refs(v, into)
+    elif isinstance(value, list):
+        for v in value:
+            _collect_refs(v, into)
+
+
 def _verify_one(jid: int, chain: EventChain | None, progress) -> ChainFault | None:
     prev, expected_seq = GENESIS, 1
     last = None
     keyed = False  # an event with a MAC was seen: every later one must have one
     unknown_key: ChainFault | None = None  # waits for a later seal under a known key to cover it
     rows = Event.objects.filter(jurisdiction_id=jid).order_by("seq").iterator(chunk_size=2000)
+    batch: list[Event] = []  # events whose texts are checked against their digests, a chunk at a time
     for e in rows:
         if progress:
             progress(1)
+        batch.append(e)
+        if len(batch) >= 2000:
+            fault, batch = _texts_fault(jid, batch), []
+            if fault:
+                return fault
         if e.seq != expected_seq:
             return ChainFault(jid, e.pk, e.seq, f"expected seq {expected_seq}: an event is missing or was inserted")
         if e.prev_hash != prev:
@@ -241,6 +273,9 @@ def _verify_one(jid: int, chain: EventChain | None, progress) -> ChainFault | No
             return ChainFault(jid, e.pk, e.seq, "has no MAC although the chain was keyed before it: "
                               "written or rewritten without the key")
         prev, expected_seq, last = e.hash, expected_seq + 1, e
+    fault = _texts_fault(jid, batch)
+    if fault:
+        return fault
     if unknown_key is not None:
         return unknown_key
     if chain is None:

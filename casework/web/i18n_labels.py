@@ -80,6 +80,8 @@ gettext_noop("登记书面撤回")
 gettext_noop("并入正在办理的信访事项")
 gettext_noop("申请期限届满结案")
 gettext_noop("满意度评价")
+gettext_noop("更正被投诉对象")
+gettext_noop("批准被投诉单位办理")
 
 # lifecycle.TRANSITIONS: article
 gettext_noop("第17条、第19条、第22条")
@@ -98,6 +100,7 @@ gettext_noop("第36条第1款、第3款")
 gettext_noop("第19条")
 gettext_noop("第19条第3款")
 gettext_noop("第35条、第36条")
+gettext_noop("第30条第3款")
 gettext_noop("第21条第2款")
 
 # mediation: casework/mediation/i18n_labels.py

@@ -53,7 +53,7 @@ class FilterForm(djforms.Form):
     unit_id = UnitChoiceField(label=gettext_lazy("当前单位"), required=False, queryset=targets.active_units())
     # the rules core's labels are msgids (casework/web/i18n_labels.py): translated when shown
     state = djforms.ChoiceField(label=gettext_lazy("状态"), required=False, choices=[("", gettext_lazy("全部"))] + [
-        (s.value, gettext_lazy(l)) for s, l in STATE_LABELS.items()])
+        (s.value, gettext_lazy(label)) for s, label in STATE_LABELS.items()])
     received_from = djforms.DateField(label=gettext_lazy("收到日期自"), required=False, widget=F.DATE)
     received_to = djforms.DateField(label=gettext_lazy("至"), required=False, widget=F.DATE)
     urgency = djforms.ChoiceField(label=gettext_lazy("紧急程度"), required=False, choices=[

@@ -90,6 +90,10 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
     "record_withdrawal": (OPEN, {CLERK, HANDLER}),
     "order_redo": ({"review", "rereview"}, {HANDLER, OFFICIAL}),  # Art 35, 36: 责令重新处理
     "merge": ({"registered", "forwarded"}, {CLERK, HANDLER}),  # Art 19 ¶3
+    # Art 30 ¶3: who is complained about can be corrected in every state by those who have the case; a supervisor
+    # may let a unit complained about handle an open case, with a reason
+    "set_respondents": (set(STATES) | OPEN, {CLERK, HANDLER, OFFICIAL, SUPERVISOR}),
+    "allow_respondent_handling": (OPEN, {SUPERVISOR}),
 }
 
 
@@ -126,6 +130,8 @@ def body_for(action: str, b: "Built", state: str = "registered") -> dict:
         "record_withdrawal": {"reason": "已协商解决", "letter": SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")},
         "merge": {"into_case_id": b.cases["merge_target"].pk},
         "recuse": {"reason": "与信访人系亲属"},
+        "set_respondents": {"unit_ids": [u["county_police"].pk], "reason": "信访人来电补充被投诉单位"},
+        "allow_respondent_handling": {"unit_id": u["county_police"].pk, "reason": "该事项只有公安机关有权处理"},
     }[action]
 
 

@@ -118,3 +118,10 @@ def screen(browser, live_server):
     yield make
     for s in opened:
         s.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives the browser is marked ``browser``: `make test-fast` leaves them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

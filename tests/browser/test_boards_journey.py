@@ -63,14 +63,14 @@ def test_head_of_unit_decides_extensions_from_my_work(world, screen):
 
 
 def test_reviewing_body_and_supervisor_boards(world, screen):
-    # given a new review request at 东县信访局 and an overdue group visit at 甲镇信访办
+    # given a new review request at 东县人民政府 (「上一级」 of 甲镇, Art 35) and an overdue group visit at 甲镇信访办
     review = drive(world, "review")
     long_ago = timezone.localdate() - dt.timedelta(days=80)
     late = drive(world, "accepted", on=long_ago, group_size=12,
                  complainants=[PersonData("李一", "甲镇一组"), PersonData("李二", "甲镇二组")])
 
     reviewer = screen("b2-reviewer")
-    reviewer.login("county_handler")
+    reviewer.login("gov_handler")
     reviews = reviewer.page.locator("section[aria-labelledby=rv-h]")
     assert reviews.locator("tr", has_text=review.number).locator(".badge.new").is_visible()
     reviewer.shot("new-review-request")

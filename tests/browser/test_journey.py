@@ -42,6 +42,28 @@ def test_walk_in_to_review_decision(world, screen):
     handler.shot("workspace-forwarded")
     handler.page.locator("summary", has_text="受理").click()
     handler.page.get_by_role("button", name="受理").click()
+    handler.page.wait_for_selector("text=已受理")
+
+    # the handler needs more time (Art 34) and asks; the bureau's head approves from 我的工作
+    handler.page.locator("summary", has_text="申请延期").click()
+    form = handler.page.locator("form[action$='/act/request_extension/']")
+    form.get_by_label("延长天数").fill("20")
+    form.get_by_label("延期理由").fill("需委托第三方检测路基")
+    form.get_by_role("button", name="申请延期").click()
+    handler.page.wait_for_selector("text=已申请延期")
+    case.refresh_from_db()
+    due_before = case.due_on
+    head = screen("2b-head")
+    head.login("housing_official")
+    pending = head.page.locator("section[aria-labelledby=ext-h]")
+    assert pending.get_by_text("需委托第三方检测路基").is_visible()
+    pending.get_by_role("button", name=f"批准延期：{number}，20 日").click()
+    head.page.wait_for_selector("text=已批准延期")
+    head.shot("extension-approved")
+    case.refresh_from_db()
+    assert case.extension_days_granted == 20 and case.due_on > due_before
+
+    handler.go(f"/cases/{case.pk}/")
     handler.page.locator("summary", has_text="出具处理意见书").click()
     form = handler.page.locator("form[action$='/act/reply/']")
     form.get_by_label("解释说明", exact=True).check()

@@ -28,6 +28,7 @@ from casekit import REPLY, UPHELD, case_row, counts, events_of, last_event, regi
 from casework.audit.chain import verify_chains
 from casework.cases.actions import (
     case_accept,
+    case_allow_respondent_handling,
     case_approve_extension,
     case_assign,
     case_decide_rereview,
@@ -45,6 +46,7 @@ from casework.cases.actions import (
     case_redirect,
     case_refuse_extension,
     case_reply,
+    case_set_respondents,
     case_request_extension,
     case_request_rereview,
     case_request_review,
@@ -121,6 +123,10 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
         return {"satisfaction": "satisfied" if good else "great"}
     if action == "recuse":
         return {"reason": "亲属" if good else ""}
+    if action == "set_respondents":
+        return {"unit_ids": [u["county_police"].pk], "reason": "信访人补充" if good else ""}
+    if action == "allow_respondent_handling":
+        return {"unit_id": u["county_police"].pk if good else u["town_b_office"].pk, "reason": "只有公安机关有权处理"}
     return {}
 
 
@@ -132,6 +138,7 @@ CALLS = {
     "start_hearing": case_start_hearing, "end_hearing": case_end_hearing, "decide_rereview": case_decide_rereview,
     "order_redo": case_order_redo,
     "withdraw": case_withdraw, "record_withdrawal": case_record_withdrawal, "merge": case_merge,
+    "set_respondents": case_set_respondents, "allow_respondent_handling": case_allow_respondent_handling,
 }
 USUAL = {  # the next step of the usual procedure (DESIGN.md lifecycle table)
     "registered": ["accept", "forward"], "forwarded": ["accept", "object"],

@@ -16,6 +16,7 @@ the provisional due date so that the import moves it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from io import StringIO
 
 import pytest

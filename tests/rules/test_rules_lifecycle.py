@@ -303,7 +303,9 @@ def test_request_while_one_is_pending_is_refused_xinfang_art_34():
 def test_approval_is_at_most_what_was_requested_and_30_in_total_xinfang_art_34(facts, days, ok):
     """信访工作条例 Art 34: the 负责人 approves at most the days requested, never beyond 30 in total."""
     # given the facts; when the official approves `days`
-    call = lambda: check("approve_extension", facts, {R.ACCOUNTABLE_OFFICIAL}, {"extension_days": days}, TODAY)
+    def call():
+        return check("approve_extension", facts, {R.ACCOUNTABLE_OFFICIAL}, {"extension_days": days}, TODAY)
+
     # then
     if ok:
         assert call() is S.ACCEPTED
@@ -416,7 +418,8 @@ def test_available_actions_for_the_complainant_after_a_reply_xinfang_art_35():
     # then
     assert actions == ["request_review", "withdraw", "rate"]
     assert [t.action for t in available_actions(None, {R.COMPLAINANT})] == ["register"]
-    assert available_actions(S.REDIRECTED, set(Role)) == []
+    # once redirected only who is complained about can still be corrected (Art 30 ¶3: the protection outlives the case)
+    assert [t.action for t in available_actions(S.REDIRECTED, set(Role))] == ["set_respondents"]
 
 
 # -- 信访工作条例 Art 34: refusing an extension; what is offered ------------------------------------

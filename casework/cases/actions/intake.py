@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..targets import forward_refusal, respondent_ids
 from .clocks import case_refresh_clocks
+from .respondents import named_officials
 from .common import (
     acting_on, access_code_digest, active_unit, link_unit, new_access_code, text, unit_link_row,
 )
@@ -95,10 +96,6 @@ def case_register(
     notice_owed = written_notice_owed((p.name, p.address) for p in people)
     files = attachments_accept(attachments)  # typed by content, limits, virus scan: before anything is written
     respondent_units = [active_unit(u, "respondent_unit_ids") for u in respondent_unit_ids]
-    try:
-        respondent_officials = [int(u) for u in respondent_official_ids]
-    except (TypeError, ValueError):
-        raise InvalidInput("被投诉人员不存在", "respondent_official_ids") from None
 
     if actor.kind == ActorKind.STAFF:
         roles = scope.roles_by_unit.get(unit.pk, frozenset()) if scope else frozenset()
@@ -113,12 +110,7 @@ def case_register(
     if unit in respondent_units:
         raise InvalidInput(f"{unit.name}是被投诉单位，不能由其登记办理（第30条第3款）", "unit_id")
     respondent_units = list({u.pk: u for u in respondent_units}.values())
-    respondent_officials = sorted(set(respondent_officials))
-    if respondent_officials:
-        from django.contrib.auth import get_user_model
-
-        if get_user_model().objects.filter(pk__in=respondent_officials).count() != len(respondent_officials):
-            raise InvalidInput("被投诉人员不存在", "respondent_official_ids")
+    respondent_officials = named_officials(respondent_official_ids, "respondent_official_ids")
 
     j = unit.jurisdiction
     role = PartyRole.REPRESENTATIVE if is_group and is_group_visit(channel) else PartyRole.COMPLAINANT

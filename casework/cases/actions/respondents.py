@@ -18,23 +18,31 @@ from .common import acting_on, text
 from .transition import case_transition
 
 
-def _units(ids: Iterable, field: str) -> list[Unit]:
-    """Units named as complained about: any that exists (one since closed was still complained about)."""
+_BIGGEST_ID = 2**63 - 1  # a primary key is a signed 64-bit integer on every database we run on
+
+
+def _ids(ids: Iterable, field: str, kind: str) -> list[int]:
     try:
         wanted = sorted({int(u) for u in ids})
     except (TypeError, ValueError):
-        raise InvalidInput("被投诉单位应为单位编号", field) from None
+        raise InvalidInput(f"{kind}应为编号", field) from None
+    if any(not 0 < i <= _BIGGEST_ID for i in wanted):
+        raise InvalidInput(f"{kind}不存在", field)
+    return wanted
+
+
+def _units(ids: Iterable, field: str) -> list[Unit]:
+    """Units named as complained about: any that exists (one since closed was still complained about)."""
+    wanted = _ids(ids, field, "被投诉单位")
     units = list(Unit.objects.filter(pk__in=wanted))
     if len(units) != len(wanted):
         raise InvalidInput("被投诉单位不存在", field)
     return units
 
 
-def _officials(ids: Iterable, field: str) -> list[int]:
-    try:
-        wanted = sorted({int(u) for u in ids})
-    except (TypeError, ValueError):
-        raise InvalidInput("被投诉人员应为人员编号", field) from None
+def named_officials(ids: Iterable, field: str) -> list[int]:
+    """Staff named as complained about, at registration or later: each must exist."""
+    wanted = _ids(ids, field, "被投诉人员")
     if get_user_model().objects.filter(pk__in=wanted).count() != len(wanted):
         raise InvalidInput("被投诉人员不存在", field)
     return wanted
@@ -48,7 +56,7 @@ def case_set_respondents(
     member named here no longer sees the case; the staff of a unit named see neither the complainant nor the
     materials (``access.case_view``), and the case is not forwarded or assigned to it (``targets``)."""
     units = _units(unit_ids, "unit_ids")
-    officials = _officials(official_ids, "official_ids")
+    officials = named_officials(official_ids, "official_ids")
     respondent_text = text(respondent_text, limits.RESPONDENT_TEXT, "respondent_text", required=False)
     with acting_on(who, case_id) as (actor, case):
         before_units = sorted(case.respondent_units.values_list("pk", flat=True))
