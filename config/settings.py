@@ -2,7 +2,7 @@
 
 Default: SQLite in WAL mode under ./var, DEBUG off. `make run` (scripts/run.sh) turns DEBUG on and
 gives a secret key of its own; the tests use config/settings_test.py. Production: set DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS, CASEWORK_CHAIN_KEY and DATABASE_URL (postgres://...); README "Production settings".
+DJANGO_ALLOWED_HOSTS, CASEWORK_CHAIN_KEY and DATABASE_URL (postgres://...); README "Production".
 """
 
 import datetime as dt
@@ -159,6 +159,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the hour counts from th
 AXES_CLIENT_IP_CALLABLE = "casework.security.clients.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "casework.accounts.views.locked_out"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login's address and browser; the security log has pseudonyms
 OTP_TOTP_ISSUER = "Casework"
 # The demo's accounts (make run, DEBUG on) may sign in without a second factor; the login page says so.
 CASEWORK_DEMO_MFA_EXEMPT = True
