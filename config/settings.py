@@ -1,10 +1,11 @@
 """Settings, all from environment variables with safe defaults.
 
-Default: SQLite in WAL mode under ./var, DEBUG on, so that `make run` works
-with nothing installed. Production: set DJANGO_DEBUG=0, DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL (postgres://...).
+Default: SQLite in WAL mode under ./var, DEBUG off. `make run` (scripts/run.sh) turns DEBUG on and
+gives a secret key of its own; the tests use config/settings_test.py. Production: set DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS, CASEWORK_CHAIN_KEY and DATABASE_URL (postgres://...); README "Production".
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -21,12 +22,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# No fallback: `make run` makes a random key of its own (var/dev-secret-key), the tests have theirs.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    raise RuntimeError("DJANGO_SECRET_KEY must be set (make run and the tests set their own)")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -49,8 +49,15 @@ INSTALLED_APPS = [
     "casework.api",
     "casework.portal",
     "casework.backups",
+    "casework.accounts",
     "ninja",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_ratelimit",
+    "csp",
 ]
 
 # The API goes through the same stack. Measured (DJANGO_DEBUG=0, an unauthenticated GET /api/v1/cases
@@ -61,12 +68,17 @@ INSTALLED_APPS = [
 # path-aware second stack (which would also have to keep CsrfViewMiddleware.process_view for the web).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answer here, before anything below
+    "casework.security.middleware.NoStoreMiddleware",  # every other response may carry personal data
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casework.accounts.middleware.StaffSessionMiddleware",  # idle and absolute expiry, MFA, forced change
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,9 +141,67 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn's lists of leaked and common passwords, names and words, shipped with the package: no network
+    {"NAME": "casework.accounts.passwords.GuessablePasswordValidator"},
 ]
+
+# Staff accounts (docs/security.md "Staff accounts"). AxesStandaloneBackend first: it refuses a locked-out
+# username + client before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)  # never permanent
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one person's typos never lock out another
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the hour counts from the lockout
+AXES_CLIENT_IP_CALLABLE = "casework.security.clients.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "casework.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no table of every login's address and browser; the security log has pseudonyms
+OTP_TOTP_ISSUER = "Casework"
+# The demo's accounts (make run, DEBUG on) may sign in without a second factor; the login page says so.
+CASEWORK_DEMO_MFA_EXEMPT = True
+
+# Sessions: staff 30 minutes idle, 12 hours at most (casework/accounts/middleware.py).
+SESSION_COOKIE_AGE = 12 * 60 * 60
+CASEWORK_SESSION_IDLE_SECONDS = 30 * 60
+CASEWORK_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+
+# The client's address: REMOTE_ADDR, or with N trusted proxies in front (nginx: 1) the address the first
+# of them saw, read from X-Forwarded-For counting N from the right (casework/security/clients.py).
+CASEWORK_TRUSTED_PROXIES = int(os.environ.get("CASEWORK_TRUSTED_PROXIES", 0))
+# Throttles (django-ratelimit over the cache "throttle"): "count/period", e.g. 10/15m.
+CASEWORK_THROTTLE_CODE_PER_CLIENT = os.environ.get("CASEWORK_THROTTLE_CODE_PER_CLIENT", "10/15m")
+CASEWORK_THROTTLE_CODE_PER_CASE = os.environ.get("CASEWORK_THROTTLE_CODE_PER_CASE", "20/h")
+CASEWORK_THROTTLE_SUBMIT_PER_CLIENT = os.environ.get("CASEWORK_THROTTLE_SUBMIT_PER_CLIENT", "20/d")
+RATELIMIT_USE_CACHE = "throttle"
+# The throttles' counters live in the database (table casework_throttle, `manage.py createcachetable`, which
+# migrate does): shared by every worker with no other service to run. casework.security.cache makes the
+# increment atomic, which django-ratelimit's check (E003) does not know about.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": os.environ.get("CASEWORK_THROTTLE_CACHE", "casework.security.cache.AtomicDatabaseCache"),
+        "LOCATION": os.environ.get("CASEWORK_THROTTLE_CACHE_LOCATION", "casework_throttle"),
+    },
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; scripts and styles from static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Chinese first: the msgids in the sources are the Chinese wording, and a browser that asks
 # for no language (or for one we do not have) gets Chinese. English comes from
@@ -209,10 +279,26 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # __Host- cookies: only over HTTPS, only for this exact host, path /
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
+    LANGUAGE_COOKIE_SECURE = True
 
+# The security log (casework/security/log.py): JSON lines on standard error, or appended to
+# CASEWORK_SECURITY_LOG; no secrets and no personal data in it.
+_security_log = os.environ.get("CASEWORK_SECURITY_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(levelname)s %(name)s",
+                            "timestamp": "at",  # ISO 8601, UTC
+                            "rename_fields": {"levelname": "level", "name": "logger"}}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": ({"class": "logging.FileHandler", "filename": _security_log, "formatter": "json"} if _security_log
+                     else {"class": "logging.StreamHandler", "formatter": "json"}),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"casework.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
 }

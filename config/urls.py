@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("casework.open311.urls")),
     path("portal/", include("casework.portal.urls")),
     path("mediation/", include("casework.mediation.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("casework.accounts.urls")),
     path("", include("casework.web.urls")),
 ]
 

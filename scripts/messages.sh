@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+# Extraction needs settings, not secrets: the tests' settings module has a key of its own.
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings_test}
 
 command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 \
   || { echo "messages.sh: GNU gettext is missing (apt-get install gettext)" >&2; exit 1; }

@@ -36,4 +36,7 @@ exec .venv/bin/gunicorn config.wsgi:application \
   "${kind[@]}" \
   --max-requests 5000 --max-requests-jitter 500 \
   --graceful-timeout 20 --timeout "$timeout" \
-  --access-logfile - --error-logfile -
+  --access-logfile - --error-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+# The access log names the path without its query string (%(U)s, not %(r)s) and no referrer: an Open311
+# api_key sent as ?api_key=... is never written down (docs/security.md "Security log").

@@ -175,3 +175,48 @@ def register(world: World, *, by="clerk_a", unit="town_a_office", **overrides):
     )
     kwargs.update(overrides)
     return case_register(world.users[by], **kwargs)
+
+
+def passed_mfa(client, user) -> None:
+    """The session of ``client`` has passed the second factor with a real TOTP device of ``user`` (the state
+    the MFA page leaves it in: casework/accounts/views.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(monkeypatch):
+    """``client.force_login(user)`` in a test stands for a complete staff login: password and second factor.
+    The tests of the login itself (tests/accounts) go through the pages instead."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        passed_mfa(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def totp_code(device) -> str:
+    """The code the authenticator app of ``device`` shows now (django_otp.oath.totp, the real algorithm), for a
+    time step not used yet: a second login within the same 30 seconds takes the next step, inside the device's
+    tolerance, or waits for it."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    while True:
+        now_step = int((time.time() - device.t0) // device.step)
+        wanted = max(now_step, device.last_t + 1)
+        if wanted <= now_step + device.drift + device.tolerance:
+            return f"{totp(device.bin_key, device.step, device.t0, device.digits, wanted - now_step):0{device.digits}d}"
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)

@@ -9,6 +9,8 @@ from ninja.security import HttpBearer
 from casework.cases.access import preload_scope
 from casework.organisation.models import Jurisdiction, Membership, Unit
 
+from casework.security.log import security_event
+
 from .models import ApiToken, token_digest
 
 
@@ -17,19 +19,25 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token: str):
         if not token or len(token) > 200:
+            security_event("token.refused", request, warning=True)
             return None
         digest = token_digest(token)
         memberships = token_memberships(digest)
         if memberships:
             user = memberships[0].user
             preload_scope(user, memberships)
+            security_event("token.use", request, user_id=user.pk)
             return user
         row = (
             ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
             .select_related("user")
             .first()
         )
-        return row.user if row else None
+        if row is None:
+            security_event("token.refused", request, warning=True)
+            return None
+        security_event("token.use", request, user_id=row.user_id, token_id=row.pk)
+        return row.user
 
 
 def token_memberships(digest: str) -> list[Membership]:

@@ -16,7 +16,7 @@ from casework.cases import actions as A
 from casework.cases.access import case_get, cases_visible_to, materials_withheld_q
 from casework.cases.actions.clocks import clocks_for_case
 from casework.cases.actors import Actor
-from casework.cases.errors import InvalidInput, NotFound
+from casework.cases.errors import InvalidInput, NotFound, Throttled
 from casework.cases.models import Case
 from casework.cases.selectors import case_timeline, urgency_q
 from casework.organisation.models import Unit
@@ -28,7 +28,8 @@ from .idempotency import idempotent
 from .present import case_out, cases_out, registered_out, shaped
 
 router = Router(tags=["cases"])
-ERRORS = {400: S.ErrorOut, 401: S.ErrorOut, 403: S.ErrorOut, 404: S.ErrorOut, 409: S.ErrorOut, 422: S.ErrorOut}
+ERRORS = {400: S.ErrorOut, 401: S.ErrorOut, 403: S.ErrorOut, 404: S.ErrorOut, 409: S.ErrorOut, 422: S.ErrorOut,
+          429: S.ErrorOut}
 
 MAX_PAGE = 200
 
@@ -228,8 +229,13 @@ class RateIn(S.RateIn):
 @router.post("/cases/by-number/{number}/rate", response={200: S.CaseOut, **ERRORS}, operation_id="case_rate",
              summary="The complainant's satisfaction rating, proven by number and access code (Art 21 ¶2)")
 def rate(request, number: str, body: RateIn):
+    from casework.security import throttle
+
+    if not throttle.code_tries_left(request, number):  # a wrong code and an unknown number alike (Art 21 ¶2)
+        raise Throttled()
     case = Case.objects.filter(number=number).first() if "\x00" not in number else None
     if case is None or not A.access_code_matches(case, body.access_code):
+        throttle.code_failed(request, number)
         raise NotFound()
     actor = Actor.complainant(case.pk)
 

@@ -128,6 +128,7 @@ def case_get(who, *, case_id: int | None = None, number: str | None = None, for_
     scope = scope_of(actor)
     if actor.kind == ActorKind.STAFF:
         if scope is None or not (scope.case_units or scope.supervised_paths):
+            _denied(actor, case_id, number, "no_scope")
             raise NotFound()
         qs = qs.annotate(**_access_columns(scope))
     if for_update:
@@ -140,14 +141,26 @@ def case_get(who, *, case_id: int | None = None, number: str | None = None, for_
         else:
             raise NotFound()
     except (Case.DoesNotExist, ValueError, TypeError):
+        _denied(actor, case_id, number, "not_found")
         raise NotFound() from None
     if actor.kind == ActorKind.STAFF:
         access = CaseAccess(**{k: bool(getattr(case, f"access_{k}")) for k in CaseAccess.__dataclass_fields__})
         supervised = any(case.jurisdiction.path.startswith(p) for p in scope.supervised_paths)
         if not (access.linked or supervised) or access.recused or access.official:
+            _denied(actor, case.pk, None,
+                    "recused" if access.recused else "complained_about" if access.official else "out_of_scope")
             raise NotFound()
         _remember(actor, case, access)
     return case
+
+
+def _denied(actor: Actor, case_id, number, reason: str) -> None:
+    """The security log's record of a refusal (casework/security/log.py): who, which case (an id), why."""
+    from casework.security.log import security_event
+
+    security_event("access.denied", None, warning=True, reason=reason,
+                   user_id=actor.user.pk if actor.kind == ActorKind.STAFF and actor.user is not None else None,
+                   case_id=case_id if isinstance(case_id, int) else None, number=number)
 
 
 @dataclass(frozen=True)

@@ -45,3 +45,12 @@ class Conflict(CaseworkError):
 
     def __init__(self, message: str, code: str = "wrong_state") -> None:
         super().__init__(code, message)
+
+
+class Throttled(CaseworkError):
+    """Too many tries (casework/security/throttle.py): the same answer whatever was tried."""
+
+    status = 429
+
+    def __init__(self, message: str = "尝试次数过多，请稍后再试") -> None:
+        super().__init__("throttled", message)

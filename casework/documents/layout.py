@@ -425,6 +425,7 @@ def render_pdf(doc: Document, *, seal_guide: bool | None = None, fonts: dict | N
     """
     from weasyprint import HTML
 
+    from .fetcher import ProjectFilesFetcher
     from .fonts import check_coverage
     from .justify import install
 
@@ -433,7 +434,8 @@ def render_pdf(doc: Document, *, seal_guide: bool | None = None, fonts: dict | N
     install()  # 两端对齐 for Chinese lines (WeasyPrint only widens spaces)
     html = render_html(doc, seal_guide=seal_guide, fonts=fonts)
     # pdf_tags: a tagged PDF (headings, paragraphs, reading order) for screen readers.
-    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(pdf_tags=True)
+    # Only the project's own files are read (fetcher.py): no address a typed text could name.
+    return HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=ProjectFilesFetcher()).write_pdf(pdf_tags=True)
 
 
 def _setting(name: str, default):

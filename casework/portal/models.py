@@ -1,8 +1,2 @@
-from django.db import models
-
-
-class LookupAttempt(models.Model):
-    """A failed case-number + access-code lookup, counted per client to slow down guessing."""
-
-    client = models.CharField(max_length=64, db_index=True)  # a digest of the address, not the address
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+"""The portal keeps nothing of its own: wrong-code throttles are counters in the cache
+(casework/security/throttle.py)."""

@@ -1,7 +1,8 @@
 """The public portal (phone first): submit, follow with number + access code, ask for review, rate.
 
 Access to a case is proven once per session with its number and access code;
-wrong codes are rate-limited per client and never say whether a number exists.
+wrong codes are rate-limited per client and per number (casework/security/throttle.py) and never say
+whether a number exists; anonymous submissions are limited per client and day.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from casework.organisation.models import Unit
 from casework.rules.clocks import RULES
 from casework.rules.lifecycle import TRANSITIONS, State
 
-from . import throttle
 from casework.documents.catalogue import remember_receipt_code
+from casework.security import throttle
 
 from .forms import LookupForm, RateForm, ReviewForm, SubmitForm, WithdrawForm
 
@@ -60,6 +61,9 @@ def home(request):
 def submit(request):
     if request.method == "POST":
         form = SubmitForm(request.POST, request.FILES)
+        if form.is_valid() and not throttle.submission_allowed(request):
+            form.add_error(None, _("今天从您的网络提交的信访事项已达上限，请明天再提交，或通过来信、来访、电话反映。"))
+            return render(request, "portal/submit.html", {"form": form}, status=429)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -82,16 +86,16 @@ def submit(request):
 def lookup(request):
     if request.method == "POST":
         form = LookupForm(request.POST)
-        if throttle.blocked(request):
-            form.is_valid()
-            form.add_error(None, _("尝试次数过多，请 15 分钟后再试。"))
-            return render(request, "portal/lookup.html", {"form": form}, status=429)
         if form.is_valid():
-            case = Case.objects.filter(number=form.cleaned_data["number"].strip()).first()
+            number = form.cleaned_data["number"].strip()
+            if not throttle.code_tries_left(request, number):
+                form.add_error(None, _("尝试次数过多，请稍后再试。"))
+                return render(request, "portal/lookup.html", {"form": form}, status=429)
+            case = Case.objects.filter(number=number).first()
             if case is not None and A.access_code_matches(case, form.cleaned_data["code"]):
                 _grant(request, case)
                 return redirect("portal_case", number=case.number)
-            throttle.record_failure(request)
+            throttle.code_failed(request, number)
             form.add_error(None, _("案件编号或查询码不正确。"))
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     return render(request, "portal/lookup.html", {"form": LookupForm()})

@@ -53,15 +53,15 @@ def test_login_page_renders(db):
     assert "csrfmiddlewaretoken" in html
 
 
-def test_login_with_the_right_password_goes_home(world):
+def test_login_with_the_right_password_goes_home_through_the_second_factor(world):
     # given
     client = Client()
     # when
     response = client.post("/accounts/login/", {"username": "clerk_a", "password": "pw-clerk_a"})
-    # then
+    # then: home, once the second factor is set up (tests/accounts/test_staff_login.py)
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/")["Location"] == "/accounts/mfa/enrol/?next=/"
 
 
 def test_login_with_a_wrong_password_is_refused(world):

@@ -17,6 +17,14 @@ from casework.demo.org import DEMO_PASSWORD, DemoError, build_org
 from casework.rules.lifecycle import STATE_LABELS, State
 
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+
+
+def production_configuration() -> bool:
+    """DEBUG off and the site answering to a host name other than this machine's own: a real deployment."""
+    return not settings.DEBUG and any(h.lstrip(".") not in LOCAL_HOSTS for h in settings.ALLOWED_HOSTS)
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo: a fictional city (西地省 A市, five districts) with its units and staff, and cases made "
@@ -34,11 +42,18 @@ class Command(BaseCommand):
                             help="build the organisation, print the logins, make the cases in a background process")
         parser.add_argument("--router-seed-limit", type=int, default=None, metavar="N",
                             help="train the routing model on N of the labelled messages only (faster; default all)")
+        parser.add_argument("--force", action="store_true",
+                            help="load even into a production configuration (DEBUG off, a real host name): demo "
+                                 "accounts with a password everybody knows")
         parser.add_argument("--log", default="", help="with --background: where the background process writes "
                                                       "(default var/log/demo-load.log)")
 
     def handle(self, *args, cases=3000, seed=20240501, reset=False, background=False, log="", verbosity=1,
-               router_seed_limit=None, **options):
+               router_seed_limit=None, force=False, **options):
+        if production_configuration() and not force:
+            raise CommandError(
+                "这是生产配置（DEBUG 关闭，DJANGO_ALLOWED_HOSTS 含真实域名）：演示数据带有人人皆知密码的演示账号，"
+                "不载入。确需载入时加 --force。")
         if cases < 1:
             raise CommandError("--cases 应为正整数")
         if router_seed_limit is not None and router_seed_limit < 50:

@@ -1,0 +1,1 @@
+"""Staff accounts: passwords, the second factor (TOTP, recovery codes), lockout, sessions."""
