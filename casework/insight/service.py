@@ -27,6 +27,7 @@ from casework.cases.access import cases_visible_to, withheld_case_ids
 from casework.cases.models import Case, CaseParty
 from casework.organisation.models import Jurisdiction, Unit
 from casework.rules.lifecycle import OPEN, State
+from casework.privacy.keys import blind_index, normal_phone
 
 from .errors import ModelFormatError
 from .models import RouterModel
@@ -230,10 +231,10 @@ def related_cases(
         if len(by_text) >= limit or len(hits) < k or k >= MAX_K:
             break
         k *= 4
-    phones = sorted({p.strip() for p in phones if p and len(p.strip()) >= 5})
+    phones = sorted({blind_index("phone", p) for p in phones if p and len(normal_phone(p)) >= 5})
     by_person: set[int] = set()
-    if phones:
-        same = visible.filter(parties__person__phone__in=phones).exclude(pk__in=exclude)
+    if phones:  # phones are encrypted at rest: compared through their blind index
+        same = visible.filter(parties__person__phone_index__in=phones).exclude(pk__in=exclude)
         by_person = allowed(same.order_by("-pk").values_list("pk", flat=True)[: 2 * limit])
     ids = set(by_text) | by_person
     if not ids:
