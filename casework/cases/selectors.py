@@ -294,3 +294,24 @@ def parties_of(case_ids: list[int]) -> dict[int, list[dict]]:
         parties.setdefault(case_id, []).append(
             {"name": decrypt(name), "address": decrypt(address), "phone": decrypt(phone), "role": role})
     return parties
+
+
+def parties_masked(case: Case) -> list:
+    """The complainants as staff pages show them until someone asks (``actions.case_identity_reveal``): the name,
+    the phone as 138****1234, the address down to the township (``casework.privacy.masks``)."""
+    from casework.privacy.masks import mask_address, mask_phone
+
+    from .actions.identity import PartyIdentity, identity_of
+
+    return [PartyIdentity(p.name, mask_address(p.address), mask_phone(p.phone), p.role) for p in identity_of(case)]
+
+
+def identity_views(who, case: Case) -> QuerySet[Event]:
+    """Who was shown this case's complainant identity in full, and when, newest first: for its supervisors."""
+    from .actions.identity import IDENTITY_REVEALED
+    from .errors import Forbidden
+
+    if Role.SUPERVISOR not in roles_on_case(who, case):
+        raise Forbidden("只有督办人员可以查看谁查看过信访人身份信息")
+    return (Event.objects.filter(case=case, verb=IDENTITY_REVEALED).select_related("actor")
+            .order_by("-id"))
