@@ -122,10 +122,13 @@ class Case(models.Model):
     # is paused for a hearing (Art 36 ¶2). Overdue means this date has passed (Art 45(1)).
     duty_due_on = models.DateField("办理期限", null=True, blank=True)
     duty_rule = models.CharField(max_length=30, blank=True)
+    # When the retention job anonymised it (actions.retention): people, attachments and free text gone.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "信访事项"
         indexes = [
+            models.Index(fields=["anonymised_at"], name="case_anonymised"),
             models.Index(fields=["current_unit", "state", "due_on"], name="case_unit_state_due"),
             models.Index(fields=["jurisdiction", "state", "due_on"], name="case_juris_state_due"),
             models.Index(fields=["received_on"], name="case_received"),

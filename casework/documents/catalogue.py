@@ -39,7 +39,10 @@ def _document_key(doc: IssuedDocument) -> str:
 
 
 def documents_for_case(case: Case, public: bool = False) -> list[dict]:
-    """Every document of the case, in the order issued: {key, kind, title, number, issued_on, url}."""
+    """Every document of the case, in the order issued: {key, kind, title, number, issued_on, url}. None once the
+    case is anonymised (cases/actions/retention.py): their contents named people and are gone."""
+    if case.anonymised_at is not None:
+        return []
     name = "portal_document" if public else "case_document"
 
     def url(key):
@@ -88,6 +91,8 @@ def receipt_code(request, case: Case) -> str:
 
 def notice_for(case: Case, key: str, *, access_code: str = ""):
     """The notice (a dataclass of notices.py) behind one document key of the case; LookupError if none."""
+    if case.anonymised_at is not None:
+        raise LookupError(key)
     if key == RECEIPT:
         return from_case.receipt(case, access_code=access_code)
     head, _, tail = key.rpartition("-")
