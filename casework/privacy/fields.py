@@ -2,13 +2,16 @@
 
 The ORM and ``casework.rows`` both convert values through ``get_db_prep_save`` / ``pre_save``, so every
 write encrypts and every read (``from_db_value``) decrypts; raw SQL that reads such a column decrypts with
-``keys.decrypt``. An encrypted column cannot be filtered or ordered by its content: search through the blind
-index instead.
+``keys.decrypt``. An exact match (``person__name="王大"``) goes through the blind index (``BlindExact``); any other
+search of an encrypted column is refused (``FieldError``): there is nothing in clear to compare with.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models import Lookup
+from django.db.models.expressions import Col
 
 from . import keys
 
@@ -56,3 +59,43 @@ class BlindIndexField(models.CharField):
         value = keys.blind_index(self.purpose, getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value
+
+
+def _index_of(field: EncryptedTextField):
+    for f in field.model._meta.concrete_fields:
+        if isinstance(f, BlindIndexField) and f.source == field.name:
+            return f
+    return None
+
+
+@EncryptedTextField.register_lookup
+class BlindExact(Lookup):
+    """``person__name="王大"`` compares the blind index (``name_index``), the only exact match there is; an empty
+    value compares the column itself (an empty value is stored empty)."""
+
+    lookup_name = "exact"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if self.rhs == "":
+            lhs_sql, params = compiler.compile(self.lhs)
+            return f"{lhs_sql} = %s", [*params, ""]
+        index = _index_of(self.lhs.target)
+        if index is None or not isinstance(self.rhs, str):
+            raise FieldError(f"{self.lhs.target.name} is encrypted: it is found by exact match only through its "
+                             "blind index, and has none")
+        lhs_sql, params = compiler.compile(Col(self.lhs.alias, index))
+        return f"{lhs_sql} = %s", [*params, keys.blind_index(index.purpose, self.rhs)]
+
+
+class _Refused(Lookup):
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        raise FieldError(f"{self.lhs.target.name} is encrypted at rest: no '{self.lookup_name}' search, only an "
+                         "exact match (through its blind index)")
+
+
+for _name in ("iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "in",
+              "regex", "iregex", "gt", "gte", "lt", "lte", "range"):
+    EncryptedTextField.register_lookup(type(f"Refused_{_name}", (_Refused,), {"lookup_name": _name}))
