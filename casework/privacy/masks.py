@@ -12,9 +12,9 @@ import re
 from .keys import normal_phone
 
 HIDDEN = "****"
-# Down to the township: 街道 / 镇 / 乡 (民族乡, 苏木 included), else the county level (区 / 县 / 旗 / 市).
-_TOWNSHIP = re.compile(r"^.*?(?:街道|镇|乡|苏木)")
-_COUNTY = re.compile(r"^.*(?:区|县|旗|市)")
+# Down to the township: 街道 / 镇 / 乡 (民族乡, 苏木 included), else the county (区 / 县 / 旗), else the city; the
+# first of each, so that a 市 or 区 in a street's name (市场路) never shows the street.
+_LEVELS = (re.compile(r"^.*?(?:街道|镇|乡|苏木)"), re.compile(r"^.*?(?:区|县|旗)"), re.compile(r"^.*?市"))
 
 
 def mask_phone(value: str) -> str:
@@ -32,6 +32,6 @@ def mask_address(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    shown = _TOWNSHIP.match(value) or _COUNTY.match(value)
+    shown = next((m for m in (level.match(value) for level in _LEVELS) if m), None)
     kept = shown.group(0) if shown and len(shown.group(0)) < len(value) else ""
     return f"{kept}{HIDDEN}"

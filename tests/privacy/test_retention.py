@@ -126,3 +126,21 @@ def test_its_documents_are_no_longer_printed(world, closed, client):
     client.force_login(world.clerk_a)
     assert client.get(f"/cases/{closed.pk}/documents/receipt.pdf").status_code == 404
     assert "documents/" not in client.get(f"/cases/{closed.pk}/").content.decode()
+
+
+def test_routing_models_are_retrained_without_anonymised_cases_and_older_versions_go(world):
+    # given: a model trained on 24 closed cases
+    from casework.insight import training
+    from casework.insight.models import RouterModel
+    from tests.insight.test_insight_product import closed_cases
+
+    made = closed_cases(world)
+    training.router_train(world.province, evaluate_holdout=False, n_jobs=1)
+    started = timezone.now()
+    # when: eight of them are anonymised, and the job rebuilds what was fitted on their text
+    for case in made[:8]:
+        case_anonymise(case_id=case.pk, today=dt.date.fromisoformat(later(1)))
+    assert training.routers_forget_anonymised(started) == 1
+    # then: one model left, trained on the 16 others; the one fitted on their text is gone
+    assert list(RouterModel.objects.values_list("version", "active", "n_cases")) == [(2, True, 16)]
+    assert list(verify_chains()) == []
