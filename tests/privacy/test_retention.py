@@ -144,3 +144,29 @@ def test_routing_models_are_retrained_without_anonymised_cases_and_older_version
     # then: one model left, trained on the 16 others; the one fitted on their text is gone
     assert list(RouterModel.objects.values_list("version", "active", "n_cases")) == [(2, True, 16)]
     assert list(verify_chains()) == []
+
+
+def test_texts_a_transition_changes_are_kept_out_of_the_event_and_erased_too(world):
+    # given: a reply answering two requests one by one (Art 32), and who is complained about corrected in words
+    from casework.cases.actions import case_reply, case_set_respondents, case_withdraw
+    from tests.cases.casekit import REPLY, complainant
+
+    case = register(world, complainants=[PersonData(NAME, ADDRESS, PHONE)]).case
+    step(world, case, "accept")
+    case_set_respondents(world.handler_a, case_id=case.pk, respondent_text="杏花村村主任欧阳大山",
+                         reason="信访人补充说明")
+    case_reply(world.handler_a, case_id=case.pk, outcome="",
+               outcomes=[{"request": "修复杏花村塌方村道", "outcome": "supported"},
+                         {"request": "赔偿欧阳明月误工费", "outcome": "not_supported"}],
+               **{k: v for k, v in REPLY.items() if k != "outcome"})
+    case_withdraw(complainant(case), case_id=case.pk, reason=WITHDRAW_REASON)
+    events = json.dumps(list(Event.objects.filter(case=case).values_list("before", "after", "data")),
+                        ensure_ascii=False)
+    assert "欧阳大山" not in events and "塌方" not in events and "误工费" not in events  # references only
+    assert Case.objects.get(pk=case.pk).request_outcomes[1]["request"] == "赔偿欧阳明月误工费"
+    # when
+    call_command("anonymise_closed", "--today", later(1))
+    # then
+    rows = dump()
+    assert "欧阳大山" not in rows and "塌方" not in rows and "误工费" not in rows
+    assert list(verify_chains()) == []
