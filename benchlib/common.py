@@ -142,6 +142,9 @@ def casework_env(db: str, tmp: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": BENCH_SECRET,
+        # personal data at rest (docs/security.md): keys of the bench's own
+        "CASEWORK_DATA_KEYS": "YmVuY2gtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWI=",
+        "CASEWORK_INDEX_KEY": "bench-only-blind-index-key-0123456789abcdef",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": pg_url(db),
         "DJANGO_STATIC_ROOT": str(static),
@@ -156,7 +159,7 @@ def casework_env(db: str, tmp: Path, **extra: str) -> dict[str, str]:
 def django_setup(env: dict[str, str]) -> None:
     """Configure Django in this process from ``env`` (once per process)."""
     for k in ("DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL",
-              "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "CASEWORK_VAR_DIR"):
+              "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "CASEWORK_VAR_DIR", "CASEWORK_DATA_KEYS", "CASEWORK_INDEX_KEY"):
         os.environ[k] = env[k]
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

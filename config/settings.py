@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "casework.portal",
     "casework.backups",
     "casework.accounts",
+    "casework.privacy",
     "ninja",
     "django_htmx",
     "django_otp",
@@ -264,6 +265,24 @@ CASEWORK_CLAMD_TIMEOUT = float(os.environ.get("CASEWORK_CLAMD_TIMEOUT", 30))
 # writes one a day) go to CASEWORK_CHECKPOINT_DIR: copy them off the database's host.
 CASEWORK_CHAIN_KEYS = [k for k in os.environ.get("CASEWORK_CHAIN_KEY", "").split(",") if k.strip()]
 CASEWORK_CHECKPOINT_DIR = Path(os.environ.get("CASEWORK_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+
+# Personal data and secrets at rest (docs/security.md "Personal data at rest"; PIPL Art 51).
+# CASEWORK_DATA_KEYS: Fernet keys, comma-separated, newest first (it encrypts, all decrypt; after adding one,
+# `manage.py reencrypt_personal_data`). CASEWORK_INDEX_KEY (>= 32 characters): keys the blind indexes and the
+# access codes' digests; never rotated. make run and the tests (DEBUG) get fixed development keys; without
+# DEBUG, missing keys stop every command (system check casework.privacy.E001) and every use.
+CASEWORK_DATA_KEYS = [k.strip() for k in os.environ.get("CASEWORK_DATA_KEYS", "").split(",") if k.strip()]
+CASEWORK_INDEX_KEY = os.environ.get("CASEWORK_INDEX_KEY", "")
+if DEBUG and not CASEWORK_DATA_KEYS:
+    CASEWORK_DATA_KEYS = ["ZGV2LW9ubHktZGF0YS1rZXktbmV2ZXItaW4tcHJvZCE="]  # b"dev-only-data-key-never-in-prod!"
+if DEBUG and not CASEWORK_INDEX_KEY:
+    CASEWORK_INDEX_KEY = "dev-only-index-key-never-in-production"
+# The access codes' digests: scrypt with N = 2**CASEWORK_ACCESS_CODE_WORK (r=8, p=1), ~16 ms at 12.
+CASEWORK_ACCESS_CODE_WORK = int(os.environ.get("CASEWORK_ACCESS_CODE_WORK", 12))
+# How long an idempotency record can replay its answer (the answer is encrypted; then it is deleted).
+CASEWORK_IDEMPOTENCY_TTL = int(os.environ.get("CASEWORK_IDEMPOTENCY_TTL", 24 * 3600))
+# Closed cases are anonymised this many days after they closed (`manage.py anonymise_closed`, daily job).
+CASEWORK_RETENTION_DAYS = int(os.environ.get("CASEWORK_RETENTION_DAYS", 5 * 365))
 
 # How periods are counted (民法典 Art 201, 203). Both default to the Civil Code.
 CASEWORK_EXCLUDE_START_DAY = env_bool("CASEWORK_EXCLUDE_START_DAY", True)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Production serving: PostgreSQL, gunicorn, static files by WhiteNoise.
-# Needs DJANGO_SECRET_KEY, CASEWORK_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL in the environment;
+# Needs DJANGO_SECRET_KEY, CASEWORK_CHAIN_KEY, CASEWORK_DATA_KEYS, CASEWORK_INDEX_KEY, DJANGO_ALLOWED_HOSTS and
+# DATABASE_URL in the environment;
 # MIGRATE_DATABASE_URL: migrations run as that role, the owner of the tables, while the application
 # connects as a role that owns nothing (docs/security.md, scripts/db-roles.sh);
 # put a TLS-terminating proxy (nginx) in front and set DJANGO_CSRF_TRUSTED_ORIGINS.

@@ -53,6 +53,14 @@ def no_media_in_var(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_access_code_digest():
+    """scrypt at N=2**12 costs ~16 ms per registration; the tests register thousands (tests/privacy checks 12)."""
+    from django.conf import settings
+
+    settings.CASEWORK_ACCESS_CODE_WORK = 10
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     """PBKDF2 at production strength costs ~0.3 s per user; the tests make dozens."""
     from django.conf import settings

@@ -1,16 +1,26 @@
-"""Retries with the same ``Idempotency-Key`` return the first answer and create nothing new."""
+"""Retries with the same ``Idempotency-Key`` return the first answer and create nothing new.
+
+The answer is kept encrypted (it holds a new case's access code and the complainant's details) and only for
+``CASEWORK_IDEMPOTENCY_TTL`` seconds: a retry after that is told so (409), and the daily job deletes the record.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 from django.http.request import RawPostDataException
 from ninja import Status
 
 from casework.cases.errors import CaseworkError, Conflict
+from casework.privacy import keys
 from casework.rows import insert_row
 
 from .models import IdempotencyRecord
@@ -76,7 +86,34 @@ def idempotent(request, run: Callable[[], tuple[int, Any]]) -> Status:
             raise
     if record.request_digest != digest:
         raise IdempotencyMismatch() from None
-    return Status(record.status, None if record.status == 204 else record.response)
+    body = answer_of(record)
+    if body is _EXPIRED:
+        raise IdempotencyExpired() from None
+    return Status(record.status, None if record.status == 204 else body)
+
+
+class IdempotencyExpired(CaseworkError):
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("idempotency_key_expired",
+                         f"该 Idempotency-Key 的首次应答已超过保存期限（{settings.CASEWORK_IDEMPOTENCY_TTL} 秒），"
+                         "不再重放；请查询案件列表确认首次请求的结果")
+
+
+_EXPIRED = object()
+
+
+def answer_of(record: IdempotencyRecord):
+    """The first answer, decrypted; ``_EXPIRED`` once it is older than ``CASEWORK_IDEMPOTENCY_TTL``."""
+    raw = keys.unseal(record.answer, ttl=settings.CASEWORK_IDEMPOTENCY_TTL)
+    return _EXPIRED if raw is None else json.loads(raw)
+
+
+def idempotency_purge() -> int:
+    """Delete the records whose answers can no longer be replayed (the daily job); how many."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.CASEWORK_IDEMPOTENCY_TTL)
+    return IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
 def _record(user, key: str, digest: str, status: int, body) -> bool:
@@ -86,6 +123,7 @@ def _record(user, key: str, digest: str, status: int, body) -> bool:
     savepoint around an insert that may fail. A concurrent request holding the same key
     makes it wait until that transaction ends.
     """
+    answer = keys.seal(json.dumps({} if body is None else body, cls=DjangoJSONEncoder).encode())
     record = IdempotencyRecord(user_id=user.pk, key=key, request_digest=digest, status=status,
-                               response={} if body is None else body)  # created_at: auto_now_add
+                               answer=answer)  # created_at: auto_now_add
     return insert_row(record, ignore_conflict_on=("user", "key"))

@@ -45,7 +45,9 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=200)
     request_digest = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(default=0)
-    response = models.JSONField(default=dict)
+    # The answer (JSON) sealed under the data key (casework.privacy.keys.seal): it carries a new case's
+    # access code and the complainant's details. Replayed for CASEWORK_IDEMPOTENCY_TTL seconds, then purged.
+    answer = models.TextField(default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -76,6 +76,8 @@ def event_append(
     length, head_hash = head
     # free text marked ``texts.private`` goes to its own rows; the event keeps a reference and a keyed digest
     data = store_private(data or {}, jurisdiction_id=jurisdiction_id, case_id=case_id, dispute_id=dispute_id)
+    before = store_private(before or {}, jurisdiction_id=jurisdiction_id, case_id=case_id, dispute_id=dispute_id)
+    after = store_private(after or {}, jurisdiction_id=jurisdiction_id, case_id=case_id, dispute_id=dispute_id)
     before, after, data = _jsonable(before or {}), _jsonable(after or {}), _jsonable(data)
     seq = length + 1
     prev = head_hash or GENESIS

@@ -113,7 +113,8 @@ def texts_altered(events: Iterable) -> list[int]:
 
     recorded: dict[int, str] = {}
     for e in events:
-        _walk(e.data, lambda v: recorded.__setitem__(v["text_id"], v["digest"]) or v, want=is_ref)
+        for part in (e.data, e.before, e.after):  # a changed field's free text is kept out the same way
+            _walk(part, lambda v: recorded.__setitem__(v["text_id"], v["digest"]) or v, want=is_ref)
     altered = []
     rows = EventText.objects.filter(pk__in=list(recorded)).values_list("pk", "text", "salt", "anonymised_at")
     seen = set()

@@ -9,6 +9,7 @@ A case's ``state`` is written only by ``actions.transition.case_transition``.
 from django.conf import settings
 from django.db import models
 
+from casework.privacy.fields import BlindIndexField, EncryptedTextField
 from casework.rules.lifecycle import (
     OPEN, OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State,
 )
@@ -26,11 +27,17 @@ class Channel(models.TextChoices):
 
 
 class Person(models.Model):
-    """A complainant or group representative. Anonymised by the retention job, never deleted."""
+    """A complainant or group representative. Anonymised by the retention job, never deleted.
 
-    name = models.CharField("姓名（名称）", max_length=100)
-    address = models.CharField("住址", max_length=200)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
+    Name, address and phone are encrypted at rest (``casework.privacy``, PIPL Art 51); a name or a phone is
+    found by exact match through its blind index (``name_index``, ``phone_index``), never by its column.
+    """
+
+    name = EncryptedTextField("姓名（名称）", max_length=100)
+    address = EncryptedTextField("住址", max_length=200)
+    phone = EncryptedTextField("联系电话", max_length=40, blank=True)
+    name_index = BlindIndexField(source="name", purpose="name", db_index=True)
+    phone_index = BlindIndexField(source="phone", purpose="phone", db_index=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -39,7 +46,7 @@ class Person(models.Model):
 
 class Case(models.Model):
     number = models.CharField("案件编号", max_length=40, unique=True)
-    access_code_digest = models.CharField(max_length=64)
+    access_code_digest = models.CharField(max_length=100)  # casework.privacy.codes: scrypt, keyed
     # case_juris_state_due and case_unit_state_due lead with jurisdiction and current unit: no
     # single-column indexes beside them for every registration and forward to maintain.
     jurisdiction = models.ForeignKey(
@@ -115,10 +122,13 @@ class Case(models.Model):
     # is paused for a hearing (Art 36 ¶2). Overdue means this date has passed (Art 45(1)).
     duty_due_on = models.DateField("办理期限", null=True, blank=True)
     duty_rule = models.CharField(max_length=30, blank=True)
+    # When the retention job anonymised it (actions.retention): people, attachments and free text gone.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "信访事项"
         indexes = [
+            models.Index(fields=["anonymised_at"], name="case_anonymised"),
             models.Index(fields=["current_unit", "state", "due_on"], name="case_unit_state_due"),
             models.Index(fields=["jurisdiction", "state", "due_on"], name="case_juris_state_due"),
             models.Index(fields=["received_on"], name="case_received"),

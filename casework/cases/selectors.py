@@ -13,6 +13,7 @@ from django.utils import timezone
 from casework.audit.models import Event
 from casework.audit.texts import readable_all, without_texts
 from casework.organisation.models import Membership
+from casework.privacy.keys import blind_index, decrypt
 from casework.rules.lifecycle import OPEN, Role, State, Transition, offered
 
 from .access import StaffScope, case_view, cases_visible_to, identity_withheld_q, roles_on_case
@@ -70,7 +71,7 @@ def cases_search(user, f: CaseFilters, today: dt.date | None = None) -> QuerySet
     if f.name:
         # A name search never reaches cases whose identity this person may not see (Art 30 ¶3).
         qs = qs.filter(
-            Exists(CaseParty.objects.filter(case=OuterRef("pk"), person__name__icontains=f.name.strip()))
+            Exists(CaseParty.objects.filter(case=OuterRef("pk"), person__name_index=blind_index("name", f.name)))
         ).exclude(identity_withheld_q(user))
     if f.category:
         qs = qs.filter(category=f.category)
@@ -289,6 +290,28 @@ def parties_of(case_ids: list[int]) -> dict[int, list[dict]]:
         )
         rows = cursor.fetchall()
     parties: dict[int, list[dict]] = {}
-    for case_id, name, address, phone, role in rows:
-        parties.setdefault(case_id, []).append({"name": name, "address": address, "phone": phone, "role": role})
+    for case_id, name, address, phone, role in rows:  # encrypted at rest (casework.privacy)
+        parties.setdefault(case_id, []).append(
+            {"name": decrypt(name), "address": decrypt(address), "phone": decrypt(phone), "role": role})
     return parties
+
+
+def parties_masked(case: Case) -> list:
+    """The complainants as staff pages show them until someone asks (``actions.case_identity_reveal``): the name,
+    the phone as 138****1234, the address down to the township (``casework.privacy.masks``)."""
+    from casework.privacy.masks import mask_address, mask_phone
+
+    from .actions.identity import PartyIdentity, identity_of
+
+    return [PartyIdentity(p.name, mask_address(p.address), mask_phone(p.phone), p.role) for p in identity_of(case)]
+
+
+def identity_views(who, case: Case) -> QuerySet[Event]:
+    """Who was shown this case's complainant identity in full, and when, newest first: for its supervisors."""
+    from .actions.identity import IDENTITY_REVEALED
+    from .errors import Forbidden
+
+    if Role.SUPERVISOR not in roles_on_case(who, case):
+        raise Forbidden("只有督办人员可以查看谁查看过信访人身份信息")
+    return (Event.objects.filter(case=case, verb=IDENTITY_REVEALED).select_related("actor")
+            .order_by("-id"))

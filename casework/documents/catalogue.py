@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.urls import reverse
 
 from casework.audit.models import Event
 from casework.cases.models import Case
+from casework.privacy import keys
 
 from . import from_case
 from .layout import notice_fonts
@@ -37,7 +39,10 @@ def _document_key(doc: IssuedDocument) -> str:
 
 
 def documents_for_case(case: Case, public: bool = False) -> list[dict]:
-    """Every document of the case, in the order issued: {key, kind, title, number, issued_on, url}."""
+    """Every document of the case, in the order issued: {key, kind, title, number, issued_on, url}. None once the
+    case is anonymised (cases/actions/retention.py): their contents named people and are gone."""
+    if case.anonymised_at is not None:
+        return []
     name = "portal_document" if public else "case_document"
 
     def url(key):
@@ -69,18 +74,25 @@ RECEIPT_CODES = "receipt_codes"
 
 
 def remember_receipt_code(request, case: Case, code: str) -> None:
-    """Keep the access code in this session only, so that the receipt printed now can carry it."""
+    """Keep the access code for this session only, sealed (casework.privacy.keys), so that the receipt printed
+    now can carry it: the session's row holds no code in clear, and the code expires with the session."""
     codes = dict(request.session.get(RECEIPT_CODES, {}))
-    codes[str(case.pk)] = code
+    codes[str(case.pk)] = keys.seal(code.encode())
     request.session[RECEIPT_CODES] = codes
 
 
 def receipt_code(request, case: Case) -> str:
-    return request.session.get(RECEIPT_CODES, {}).get(str(case.pk), "")
+    """The code this session registered the case with; "" for any other session, or once the session's age has
+    passed (the seal's own time limit, whatever the session store does)."""
+    sealed = request.session.get(RECEIPT_CODES, {}).get(str(case.pk), "")
+    code = keys.unseal(sealed, ttl=settings.SESSION_COOKIE_AGE) if sealed else None
+    return code.decode() if code else ""
 
 
 def notice_for(case: Case, key: str, *, access_code: str = ""):
     """The notice (a dataclass of notices.py) behind one document key of the case; LookupError if none."""
+    if case.anonymised_at is not None:
+        raise LookupError(key)
     if key == RECEIPT:
         return from_case.receipt(case, access_code=access_code)
     head, _, tail = key.rpartition("-")

@@ -27,6 +27,7 @@ from casework.cases.access import cases_visible_to, withheld_case_ids
 from casework.cases.models import Case, CaseParty
 from casework.organisation.models import Jurisdiction, Unit
 from casework.rules.lifecycle import OPEN, State
+from casework.privacy.keys import blind_index, normal_phone
 
 from .errors import ModelFormatError
 from .models import RouterModel
@@ -142,19 +143,24 @@ LAG_WINDOW = 500  # ids below the newest indexed one checked again: concurrent r
 class _Indexed:
     index: RelatedIndex = field(default_factory=RelatedIndex)
     last_pk: int = 0
+    anonymised_at: object = None  # the newest anonymisation the index has seen (retention, cases/actions/retention.py)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self) -> None:
-        """Add the cases not yet indexed (held under the lock: the index is not safe to read while it grows)."""
-        newest = Case.objects.aggregate(m=Max("pk"))["m"] or 0
-        if newest < self.last_pk:  # the cases were deleted (a demo reset): start again
-            self.index, self.last_pk = RelatedIndex(), 0
+        """Add the cases not yet indexed (held under the lock: the index is not safe to read while it grows).
+
+        A case anonymised since the index was built (in any process) makes it start again without it: the index
+        holds text, and an anonymised case's text must go from every worker's memory too."""
+        seen = Case.objects.aggregate(m=Max("pk"), a=Max("anonymised_at"))
+        newest = seen["m"] or 0
+        if newest < self.last_pk or seen["a"] != self.anonymised_at:  # a demo reset, or an anonymisation
+            self.index, self.last_pk, self.anonymised_at = RelatedIndex(), 0, seen["a"]
         if newest <= max(self.last_pk - LAG_WINDOW, 0) or newest == 0:
             return
         recent = Case.objects.filter(pk__gt=max(self.last_pk - LAG_WINDOW, 0)).values_list("pk", flat=True)
         missing = sorted(pk for pk in recent if not self.index.positions(pk))
         if missing:
-            rows = list(Case.objects.filter(pk__in=missing).order_by("pk")
+            rows = list(Case.objects.filter(pk__in=missing, anonymised_at__isnull=True).order_by("pk")
                         .values_list("pk", "title", "request", "facts_reasons").iterator(chunk_size=2000))
             ids, texts = [r[0] for r in rows], [case_text(*r[1:]) for r in rows]
             if len(rows) > 200:
@@ -230,10 +236,10 @@ def related_cases(
         if len(by_text) >= limit or len(hits) < k or k >= MAX_K:
             break
         k *= 4
-    phones = sorted({p.strip() for p in phones if p and len(p.strip()) >= 5})
+    phones = sorted({blind_index("phone", p) for p in phones if p and len(normal_phone(p)) >= 5})
     by_person: set[int] = set()
-    if phones:
-        same = visible.filter(parties__person__phone__in=phones).exclude(pk__in=exclude)
+    if phones:  # phones are encrypted at rest: compared through their blind index
+        same = visible.filter(parties__person__phone_index__in=phones).exclude(pk__in=exclude)
         by_person = allowed(same.order_by("-pk").values_list("pk", flat=True)[: 2 * limit])
     ids = set(by_text) | by_person
     if not ids:

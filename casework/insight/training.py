@@ -53,9 +53,11 @@ class TrainingRows:
 
 
 def eligible_cases(jurisdiction: Jurisdiction):
-    """Closed cases of the subtree with a category; merged cases are copies of another and left out."""
+    """Closed cases of the subtree with a category; merged cases are copies of another and left out, and so are
+    anonymised ones (their text is gone: cases/actions/retention.py)."""
     return Case.objects.filter(
         jurisdiction__path__startswith=jurisdiction.path, state__in=[s.value for s in TERMINAL], merged_into__isnull=True,
+        anonymised_at__isnull=True,
     ).exclude(category="")
 
 
@@ -284,3 +286,22 @@ def routers_retrain_due(*, log: Callable[[str], None] = lambda _m: None) -> int:
         log(f"{j.name}: 分办建议模型已更新为第 {m.version} 版（{m.n_cases} 件）")
         trained += 1
     return trained
+
+
+def routers_forget_anonymised(since, *, log: Callable[[str], None] = lambda _m: None) -> int:
+    """After the retention job: every tree holding cases anonymised since ``since`` is retrained without them, and
+    its versions trained before ``since`` (fitted on their text) are deleted; returns how many trees."""
+    done = 0
+    for j in jurisdictions_with_models():
+        older = RouterModel.objects.filter(jurisdiction=j, trained_at__lt=since)
+        anonymised = Case.objects.filter(jurisdiction__path__startswith=j.path, anonymised_at__gte=since)
+        if not older.exists() or not anonymised.exists():
+            continue
+        try:
+            m = router_train(j, evaluate_holdout=True)
+            log(f"{j.name}: 分办建议模型已不含匿名化案件重新训练为第 {m.version} 版（{m.n_cases} 件）")
+        except TrainingDataError as e:
+            log(f"{j.name}: {e.message}；含匿名化案件文字的旧模型已删除")
+        older.delete()
+        done += 1
+    return done

@@ -12,7 +12,7 @@ from django.utils import timezone
 from casework.cases import actions as A
 from casework.cases.access import StaffScope, case_get, case_view, roles_at
 from casework.cases.errors import CaseworkError
-from casework.documents.catalogue import remember_receipt_code
+from casework.documents.catalogue import receipt_code, remember_receipt_code
 from casework.rules.intake import GROUP_LIMIT_CHANNEL, MAX_REPRESENTATIVES
 from casework.rules.lifecycle import CaseFacts, Role, State, offered
 
@@ -69,7 +69,7 @@ def intake(request):
                     _add_error(form, e)
             else:
                 case = registered.case
-                request.session["just_registered"] = {"case_id": case.pk, "code": registered.access_code}
+                request.session["just_registered"] = case.pk  # the code itself only sealed, below
                 remember_receipt_code(request, case, registered.access_code)
                 if target is not None:
                     _merge(request, case, target, d)
@@ -137,5 +137,5 @@ def registered(request, case_id: int):
 
     case = _case_or_404(request.user, case_id)
     shown = request.session.pop("just_registered", None)
-    code = shown["code"] if shown and shown.get("case_id") == case.pk else None
+    code = (receipt_code(request, case) or None) if shown == case.pk else None
     return render(request, "web/registered.html", {"case": case, "code": code})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachments, insight, export, intake, review_intake, views
+from . import attachments, export, identity, insight, intake, review_intake, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<str:kind>.pdf", views.case_document, name="case_document"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", attachments.case_attachment, name="case_attachment"),
     path("cases/<int:case_id>/supervise/", views.case_supervise, name="case_supervise"),
+    path("cases/<int:case_id>/identity/", identity.case_identity, name="case_identity"),
+    path("cases/<int:case_id>/identity/views/", identity.case_identity_views, name="case_identity_views"),
     path("supervision/", views.supervision, name="supervision"),
     path("hot/", insight.hot, name="hot_issues"),
     path("intake/insight/", insight.intake_insight, name="intake_insight"),

@@ -23,8 +23,8 @@ from casework.cases.access import case_get, case_view, roles_on_case, withheld_c
 from casework.cases.errors import CaseworkError, NotFound
 from casework.cases.models import Case, SupervisionNotice
 from casework.cases.selectors import (
-    DUE_SOON_DAYS, CaseFilters, case_timeline, cases_search, extension_requests_for, offered_actions, review_requests_for,
-    supervision_board, supervisions_for_unit_staff, work_counts,
+    DUE_SOON_DAYS, CaseFilters, case_timeline, cases_search, extension_requests_for, offered_actions, parties_masked,
+    review_requests_for, supervision_board, supervisions_for_unit_staff, work_counts,
 )
 from casework.holidays.duedate import DueDateError, compute_due, parse_start
 from casework.holidays.selectors import schedule_gaps
@@ -125,7 +125,8 @@ def case_detail(request, case_id: int):
 
 # Events that are not lifecycle transitions, as the timeline names them.
 OTHER_EVENTS = {"recuse": gettext_lazy("回避"), "supervise": gettext_lazy("发出督办通知"),
-                "supervision_answer": gettext_lazy("答复督办")}
+                "supervision_answer": gettext_lazy("答复督办"), "identity_reveal": gettext_lazy("查看信访人身份信息"),
+                "anonymise": gettext_lazy("保存期满，个人信息已匿名化")}
 
 
 def event_labels() -> dict[str, str]:
@@ -142,9 +143,12 @@ def _workspace_context(request, case, failed: tuple[str, object] | None = None) 
         action_forms.append({"t": t, "form": form, "danger": ACTIONS[t.action].danger, "open": bool(failed and failed[0] == t.action)})
     from casework.cases.actions import clocks_for_case
 
+    show = case_view(request.user, case)
     return {
         "case": case,
-        "show": case_view(request.user, case),
+        "show": show,
+        "parties": parties_masked(case) if show.identity else [],  # in full on request: web/identity.py
+        "may_list_views": "supervisor" in roles,
         "clocks": clocks_for_case(case),
         "events": case_timeline(request.user, case),
         "actions": action_forms,

@@ -5,7 +5,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from casework.cases.actions import PersonData
-from casework.cases.models import CaseParty, CaseUnit, Person
+from casework.cases.models import Case, CaseParty, CaseUnit, Person
 from casework.organisation.models import Unit
 from casework.rows import Row, insert_row, insert_rows
 from tests.conftest import register
@@ -43,10 +43,10 @@ def test_insert_rows_runs_the_extra_statement_and_skips_a_row_already_there(worl
     conflict = ("case", "unit", "relation")
     with transaction.atomic():
         insert_rows([Row(again, ignore_conflict_on=conflict), Row(new, ignore_conflict_on=conflict)],
-                    also=("UPDATE cases_person SET phone = %s WHERE name = %s", ["110", "张三"]))
+                    also=("UPDATE cases_case SET category = %s WHERE id = %s", ["测试类别", case.pk]))
     assert again.pk is None and again._state.adding  # left as it was
     assert new.pk and CaseUnit.objects.filter(case=case).count() == 2
-    assert set(Person.objects.filter(name="张三").values_list("phone", flat=True)) == {"110"}
+    assert Case.objects.get(pk=case.pk).category == "测试类别"
 
 
 def test_insert_row_reports_a_conflict_and_keeps_a_given_key(world):

@@ -14,6 +14,7 @@ from .intake import (
     PersonData, Registered, case_forward, case_merge, case_object, case_record_withdrawal, case_recuse,
     case_redirect, case_register, case_withdraw,
 )
+from .identity import case_identity_reveal
 from .respondents import case_allow_respondent_handling, case_set_respondents
 from .supervision import supervision_answer, supervision_issue
 from .review import (
@@ -23,7 +24,7 @@ from .review import (
 )
 
 __all__ = [
-    "PersonData", "Registered", "access_code_matches", "case_accept", "case_allow_respondent_handling",
+    "PersonData", "Registered", "access_code_matches", "case_accept", "case_identity_reveal", "case_allow_respondent_handling",
     "case_set_respondents", "case_approve_extension", "case_assign",
     "case_decide_rereview", "case_decide_review", "case_end_hearing", "case_expire_window", "case_forward",
     "case_merge", "case_object", "case_order_redo", "ReviewIntake", "review_intake_lookup", "case_rate",

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from django.utils import timezone
 
 from casework.audit.chain import event_append
+from casework.audit.texts import private
 from casework.rules.calendar import CalendarError, EARLIEST
 from casework.rules.lifecycle import CaseFacts, State, TransitionRefused, check
 
@@ -97,11 +98,11 @@ def case_transition(
     fields = dict(changes or {})
     if new_state.value != case.state:
         fields["state"] = new_state.value
-    before = {f: _plain(getattr(case, f)) for f in fields}
+    before = {f: _recorded(f, _plain(getattr(case, f))) for f in fields}
     for f, v in fields.items():
         setattr(case, f, v)
     case.last_event_on = on
-    after = {f: _plain(getattr(case, f)) for f in fields}
+    after = {f: _recorded(f, _plain(getattr(case, f))) for f in fields}
 
     event_data = dict(data or {})
     if params and "extension_days" in params and action == "approve_extension":
@@ -119,6 +120,16 @@ def case_transition(
 
     issue_for_event(case, event)
     return event
+
+
+def _recorded(field: str, value):
+    """A changed field as its event records it: the free text in it kept out of the event (``private``), so that
+    the retention job can erase it and the chain still verifies (docs/decisions/0003-retention.md)."""
+    if field == "respondent_text":
+        return private(value)
+    if field == "request_outcomes" and isinstance(value, list):
+        return [{**o, "request": private(o.get("request", ""))} if isinstance(o, dict) else o for o in value]
+    return value
 
 
 def _plain(value):

@@ -17,6 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         closed = cases_close_expired_windows(timezone.localdate())
         self.stdout.write(f"{closed} cases closed: review window passed")
+        from casework.api.idempotency import idempotency_purge
+
+        self.stdout.write(f"{idempotency_purge()} idempotency records past their time deleted")
         # The background step: retrain the routing model where enough cases closed since it was trained.
         from casework.insight.training import routers_retrain_due
 
