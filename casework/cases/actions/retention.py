@@ -7,7 +7,7 @@ request, facts and reasons, the requests of a reply's outcomes, what a complaint
 the content of its issued documents (they are no longer printed; their numbers stay in the register). What stays:
 the case number, dates, states, units, category and outcome, so that statistics and the event chain still add up.
 The chain verifies: events hold only digests of ``EventText`` (``audit/texts.py``), and an erased text is skipped by
-the check. Its event says how much was erased, nothing of what. See docs/decisions/0003-retention.md.
+the check. Its event says how much was erased, nothing of what. See docs/decisions/0005-retention.md.
 """
 
 from __future__ import annotations

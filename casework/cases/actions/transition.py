@@ -124,7 +124,7 @@ def case_transition(
 
 def _recorded(field: str, value):
     """A changed field as its event records it: the free text in it kept out of the event (``private``), so that
-    the retention job can erase it and the chain still verifies (docs/decisions/0003-retention.md)."""
+    the retention job can erase it and the chain still verifies (docs/decisions/0005-retention.md)."""
     if field == "respondent_text":
         return private(value)
     if field == "request_outcomes" and isinstance(value, list):
