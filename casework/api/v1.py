@@ -17,7 +17,6 @@ from casework.cases.access import case_get, cases_visible_to, materials_withheld
 from casework.cases.actions.clocks import clocks_for_case
 from casework.cases.actors import Actor
 from casework.cases.errors import InvalidInput, NotFound, Throttled
-from casework.cases.models import Case
 from casework.cases.selectors import case_timeline, urgency_q
 from casework.organisation.models import Unit
 from casework.organisation.names import person_name
@@ -233,8 +232,8 @@ def rate(request, number: str, body: RateIn):
 
     if not throttle.code_tries_left(request, number):  # a wrong code and an unknown number alike (Art 21 ¶2)
         raise Throttled()
-    case = Case.objects.filter(number=number).first() if "\x00" not in number else None
-    if case is None or not A.access_code_matches(case, body.access_code):
+    case = A.case_by_code(number, body.access_code)
+    if case is None:
         throttle.code_failed(request, number)
         raise NotFound()
     actor = Actor.complainant(case.pk)

@@ -91,8 +91,8 @@ def lookup(request):
             if not throttle.code_tries_left(request, number):
                 form.add_error(None, _("尝试次数过多，请稍后再试。"))
                 return render(request, "portal/lookup.html", {"form": form}, status=429)
-            case = Case.objects.filter(number=number).first()
-            if case is not None and A.access_code_matches(case, form.cleaned_data["code"]):
+            case = A.case_by_code(number, form.cleaned_data["code"])
+            if case is not None:
                 _grant(request, case)
                 return redirect("portal_case", number=case.number)
             throttle.code_failed(request, number)

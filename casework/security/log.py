@@ -8,7 +8,7 @@ person typed. ``security_event`` refuses any other field name, so a new caller c
 
 What is logged (docs/security.md "Security log"): login.success, login.failure, login.lockout, logout,
 mfa.enrol, mfa.verify, mfa.failure, mfa.recovery_used, password.change, password.reset, account.disabled,
-access.denied, token.use, token.refused, code.failure, code.throttled, submit.throttled, membership.change.
+access.denied, identity.view (a complainant's details shown in full), token.use, token.refused, code.failure, code.throttled, submit.throttled, membership.change.
 """
 
 from __future__ import annotations

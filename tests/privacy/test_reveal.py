@@ -97,3 +97,37 @@ def test_a_supervisor_lists_who_saw_the_identity_and_others_may_not(world, case)
     assert page.status_code == 200 and html.count('data-testid="identity-view"') == 2
     assert f'href="/cases/{case.pk}/identity/views/"' in supervisor.get(f"/cases/{case.pk}/").content.decode()
     assert client_for(world, "handler_a").get(f"/cases/{case.pk}/identity/views/").status_code == 403
+
+
+def test_a_reveal_and_a_refused_one_are_in_the_security_log_without_the_details(
+        world, case, complaint_about_the_police, django_capture_on_commit_callbacks):
+    """Issue 13 item 8: identity views are security events (ids only; never the details shown)."""
+    import json
+    import logging
+
+    lines: list[str] = []
+
+    class Records(logging.Handler):
+        def emit(self, record):
+            lines.append(json.dumps({k: v for k, v in record.__dict__.items() if k in ("event", "user_id", "case_id",
+                                                                                       "reason")}))
+
+    logger = logging.getLogger("casework.security")
+    handler = Records()
+    logger.addHandler(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # written once the reveal's event is committed
+            case_identity_reveal(world.handler_a, case_id=case.pk)
+        police = world.users["police_handler"]
+        from casework.organisation.models import Membership
+
+        Membership.objects.create(user=police, unit=world.county_bureau, role="supervisor")
+        with pytest.raises(Forbidden):
+            case_identity_reveal(police, case_id=complaint_about_the_police.pk)
+    finally:
+        logger.removeHandler(handler)
+    records = [json.loads(line) for line in lines]
+    assert {"event": "identity.view", "user_id": world.handler_a.pk, "case_id": case.pk} in records
+    assert {"event": "access.denied", "user_id": police.pk, "case_id": complaint_about_the_police.pk,
+            "reason": "identity_withheld"} in records
+    assert not any(PERSON.phone in line or PERSON.name in line for line in lines)

@@ -5,7 +5,7 @@ writes a case's state.
 """
 
 from .clocks import case_refresh_clocks, cases_recompute_clocks, clocks_for_case
-from .common import access_code_matches
+from .common import access_code_matches, case_by_code
 from .handling import (
     case_accept, case_approve_extension, case_assign, case_record_step, case_refuse_extension, case_reply,
     case_request_extension,
@@ -24,7 +24,7 @@ from .review import (
 )
 
 __all__ = [
-    "PersonData", "Registered", "access_code_matches", "case_accept", "case_identity_reveal", "case_allow_respondent_handling",
+    "PersonData", "Registered", "access_code_matches", "case_by_code", "case_accept", "case_identity_reveal", "case_allow_respondent_handling",
     "case_set_respondents", "case_approve_extension", "case_assign",
     "case_decide_rereview", "case_decide_review", "case_end_hearing", "case_expire_window", "case_forward",
     "case_merge", "case_object", "case_order_redo", "ReviewIntake", "review_intake_lookup", "case_rate",

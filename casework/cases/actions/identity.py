@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from casework.audit.chain import event_append
 from casework.audit.models import ActorKind
+from casework.security.log import security_event
 
 from ..access import case_get, case_view
 from ..actors import as_actor
@@ -51,7 +52,11 @@ def case_identity_reveal(who, *, case_id: int) -> list[PartyIdentity]:
     with transaction.atomic():
         case = case_get(actor, case_id=case_id)  # NotFound for anyone the case is out of scope for
         if not case_view(actor, case).identity:
+            security_event("access.denied", None, warning=True, reason="identity_withheld", user_id=actor.user_id,
+                           case_id=case.pk)
             raise Forbidden("依照《信访工作条例》第三十条第三款，不向被投诉单位显示信访人身份信息")
         event_append(jurisdiction_id=case.jurisdiction_id, case_id=case.pk, verb=IDENTITY_REVEALED,
                      actor_id=actor.user_id, actor_kind=actor.kind, effective_on=timezone.localdate(), data={})
+        pk, user_id = case.pk, actor.user_id
+        transaction.on_commit(lambda: security_event("identity.view", None, user_id=user_id, case_id=pk))
         return identity_of(case)
