@@ -1,8 +1,8 @@
 """Art 30 ¶3 (信访工作条例): 「不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员或者单位」.
 
 Issue 12 item 2: what a person may see of a case is answered by one function, ``access.case_view``. This module
-asks every surface that shows a case (the case page, the work list and its search, the CSV export, the JSON API's
-case, list and timeline, the formal notices) and checks that each shows exactly what ``case_view`` allows, for
+asks every surface that shows a case (the case page, the details shown in full on request, the work list and its
+search, the CSV export, the JSON API's case, list and timeline, the formal notices) and checks that each shows exactly what ``case_view`` allows, for
 every kind of reader the authorization matrix has, including a supervisor who also belongs to the unit complained
 about after that unit is deactivated (the disagreement the legal review found) and one whose account is disabled.
 
@@ -96,6 +96,7 @@ def test_every_surface_shows_what_case_view_allows_xinfang_art_30_3(world, case,
     by_name = web.get("/", {"name": NAME})
     exported = web.get("/export.csv", {"number": case.number})
     receipt = web.get(f"/cases/{case.pk}/documents/receipt.pdf")
+    revealed = web.post(f"/cases/{case.pk}/identity/")
     api_case = Client().get(f"/api/v1/cases/{case.pk}", **api)
     api_timeline = Client().get(f"/api/v1/cases/{case.pk}/timeline", **api)
     api_list = Client().get("/api/v1/cases", {"number": case.number}, **api)
@@ -104,6 +105,7 @@ def test_every_surface_shows_what_case_view_allows_xinfang_art_30_3(world, case,
     # then
     if expected is None:
         assert page.status_code in (302, 404) and receipt.status_code in (302, 404)
+        assert revealed.status_code in (302, 404)
         assert api_case.status_code in (401, 404) and api_timeline.status_code in (401, 404)
         for response in (listed, by_name, exported, api_list, api_search):
             text = _text(response).replace(f'value="{NAME}"', "")  # the search form repeats what was asked
@@ -117,7 +119,8 @@ def test_every_surface_shows_what_case_view_allows_xinfang_art_30_3(world, case,
 
     # the case page
     assert page.status_code == 200
-    assert (NAME in _text(page)) is identity and (PHONE in _text(page)) is identity
+    assert (NAME in _text(page)) is identity and ("139****5678" in _text(page)) is identity
+    assert PHONE not in _text(page)  # masked until asked for (PIPL Art 51)
     assert ("甲乙丙" in _text(page)) is materials
     assert (NOTE in _text(page)) is view.notes
     # the work list, found by number; and by the complainant's name only where the identity is shown
@@ -129,6 +132,9 @@ def test_every_surface_shows_what_case_view_allows_xinfang_art_30_3(world, case,
     assert len(rows) == 2 and case.number in rows[1]
     assert any("甲乙丙" in cell for cell in rows[1]) is view.title
     assert not any(NAME in cell for cell in rows[1]) or identity
+    # the details in full, on request (an event)
+    assert (revealed.status_code == 200 and PHONE in _text(revealed)) is identity
+    assert revealed.status_code in (200, 403) and (PHONE in _text(revealed)) is identity
     # the formal notices name the complainant
     assert (receipt.status_code == 200) is view.documents
     # the API
