@@ -129,7 +129,7 @@ def receipt(case: Case, *, access_code: str = "", query: str = "") -> ReceiptNot
     """登记回执 (Art 22, 23): issued by the registering unit on the day it registered the matter,
     identified by the case number; the access code only for the session that registered it."""
     reg = _before(case, None, "register")
-    registered = timezone.localdate(reg.at) if reg else case.received_on
+    registered = reg.effective_on if reg else case.received_on  # the act's own date, as every other notice
     unit = case.registered_by
     return with_addressee(ReceiptNotice(
         **_common(case, unit, registered),

@@ -180,3 +180,15 @@ def test_supervision_notice_chases_the_current_clock(world):
     assert notice.handling_rule == "《信访工作条例》第34条规定的办理期限"
     text = _text(render_notice(notice))
     assert "甲镇信访办：" in text and f"事项编号为{case.number}" in text and "现对该事项予以督办" in text
+
+
+def test_a_receipt_is_dated_the_day_of_the_registration_it_records_xinfang_art_22(world):
+    """A letter registered with an earlier date (entered today, as the demo's history is) gets a 登记回执 of that
+    day, as the event records it, not of the day the record was typed."""
+    import datetime as dt
+
+    on = timezone.localdate() - dt.timedelta(days=40)
+    reg = _register(world, received_on=on)
+    notice = fc.receipt(_fresh(reg.case))
+    assert notice.registered_on == on and notice.date == on
+    assert f"本机关已于{chinese_date(on)}予以登记" in re.sub(r"\s+", "", _text(render_notice(notice)))
