@@ -363,13 +363,13 @@ def test_objection_after_five_working_days_is_refused_xinfang_art_23_3():
     facts = CaseFacts(S.FORWARDED, window_due=D(2026, 10, 10))
     # when / then
     assert refused("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 12)).code == "invalid"
-    assert check("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 10)) is S.REGISTERED
+    assert check("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 10)) is S.OBJECTED
 
 
 def test_case_closes_only_once_the_window_has_passed_xinfang_art_35_36():
     """信访工作条例 Art 35/36: the deadline job closes a case only after the request window."""
     # given a review window ending Mon 8 Jun 2026
-    facts = CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 6, 8))
+    facts = CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 6, 8), delivered=True)
     # when / then
     assert refused("expire_window", facts, {R.SYSTEM}, on=D(2026, 6, 8)).code == "invalid"
     assert refused("expire_window", CaseFacts(S.REPLIED), {R.SYSTEM}, on=D(2026, 6, 9)).code == "invalid"
@@ -416,7 +416,8 @@ def test_available_actions_for_the_complainant_after_a_reply_xinfang_art_35():
     # then
     assert actions == ["request_review", "withdraw", "rate"]
     assert [t.action for t in available_actions(None, {R.COMPLAINANT})] == ["register"]
-    assert available_actions(S.REDIRECTED, set(Role)) == []
+    # a terminal case: only who is complained about may still be corrected (Art 30 ¶3)
+    assert [t.action for t in available_actions(S.REDIRECTED, set(Role))] == ["set_respondents"]
 
 
 # -- 信访工作条例 Art 34: refusing an extension; what is offered ------------------------------------
