@@ -24,6 +24,7 @@ gettext_noop("复核中")
 gettext_noop("复核听证中")
 gettext_noop("已终结")
 gettext_noop("已结案")
+gettext_noop("转送异议待核实")
 
 # lifecycle.ROLE_LABELS
 gettext_noop("登记受理人员")
@@ -51,6 +52,13 @@ gettext_noop("诉讼、复查、检察或公安程序")
 gettext_noop("仲裁")
 gettext_noop("党员申诉")
 gettext_noop("行政复议、行政裁决、行政确认、行政许可、行政处罚")
+gettext_noop("请求依法履行法定职责")
+gettext_noop("检举控告（纪检监察机关）")
+
+# lifecycle.DELIVERY_MANNER_LABELS
+gettext_noop("当面送达")
+gettext_noop("邮寄送达")
+gettext_noop("电子送达")
 
 # lifecycle.SATISFACTION_LABELS
 gettext_noop("满意")
@@ -80,12 +88,15 @@ gettext_noop("登记书面撤回")
 gettext_noop("并入正在办理的信访事项")
 gettext_noop("申请期限届满结案")
 gettext_noop("满意度评价")
+gettext_noop("核实同意退回")
+gettext_noop("不同意退回")
+gettext_noop("不予受理（已复核终结）")
+gettext_noop("登记处理意见书送达")
 
 # lifecycle.TRANSITIONS: article
 gettext_noop("第17条、第19条、第22条")
 gettext_noop("第22条、第23条第3款")
 gettext_noop("第23条第3款")
-gettext_noop("第28条第2款、第31条第1至4项")
 gettext_noop("第31条第6项、第34条")
 gettext_noop("第24条")
 gettext_noop("第31条第6项")
@@ -99,6 +110,8 @@ gettext_noop("第19条")
 gettext_noop("第19条第3款")
 gettext_noop("第35条、第36条")
 gettext_noop("第21条第2款")
+gettext_noop("第22条第2款、第28条第2款、第31条第1至5项")
+gettext_noop("第36条第3款")
 
 # mediation: casework/mediation/i18n_labels.py
 
@@ -141,3 +154,4 @@ gettext_noop("信访事项处理意见书")
 gettext_noop("信访事项复查意见书")
 gettext_noop("信访事项复核意见书")
 gettext_noop("人民调解协议书")
+gettext_noop("信访事项不予受理告知书")

@@ -166,7 +166,7 @@ def case_reply(
 def case_record_delivery(who, *, case_id: int, received_on: dt.date, manner: str, on: dt.date | None = None) -> Case:
     """Record the day and manner (当面 / 邮寄 / 电子送达) the 处理意见书 reached the complainant: the review window
     (Art 35, 「自收到书面答复之日起30日内」) runs from that day. Until it is recorded no window runs and the
-    deadline job closes nothing (docs/decisions/0004-review-window-from-delivery.md)."""
+    deadline job closes nothing (docs/decisions/review-window-from-delivery.md)."""
     with acting_on(who, case_id) as (actor, case):
         if received_on is not None and (not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime)):
             raise InvalidInput("送达日期格式应为 YYYY-MM-DD", "received_on")

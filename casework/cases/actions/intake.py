@@ -354,12 +354,16 @@ def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = Non
             raise NotFound()
         if target.merged_into_id:
             raise InvalidInput(f"{target.number} 已并入其他信访事项，不能并入", "into_case_id")
-        case_transition(  # the table's guard: only a matter still being handled (Art 19 ¶3)
-            actor, case, "merge", on=on,
-            params={"target_case": target.pk, "target_state": State(target.state), "target_number": target.number},
-            changes={"merged_into_id": target.pk},
-            data={"into": target.pk, "into_number": target.number},
-        )
+        try:  # the table's guard: only a matter still being handled (Art 19 ¶3)
+            case_transition(
+                actor, case, "merge", on=on,
+                params={"target_case": target.pk, "target_state": State(target.state),
+                        "target_number": target.number},
+                changes={"merged_into_id": target.pk},
+                data={"into": target.pk, "into_number": target.number},
+            )
+        except InvalidInput as refused:
+            raise InvalidInput(refused.message, refused.field or "into_case_id") from None
         return case
 
 
