@@ -92,6 +92,8 @@ gettext_noop("核实同意退回")
 gettext_noop("不同意退回")
 gettext_noop("不予受理（已复核终结）")
 gettext_noop("登记处理意见书送达")
+gettext_noop("更正被投诉对象")
+gettext_noop("批准被投诉单位办理")
 
 # lifecycle.TRANSITIONS: article
 gettext_noop("第17条、第19条、第22条")
@@ -112,6 +114,7 @@ gettext_noop("第35条、第36条")
 gettext_noop("第21条第2款")
 gettext_noop("第22条第2款、第28条第2款、第31条第1至5项")
 gettext_noop("第36条第3款")
+gettext_noop("第30条第3款")
 
 # mediation: casework/mediation/i18n_labels.py
 

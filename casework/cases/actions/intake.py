@@ -326,9 +326,7 @@ def case_refuse_repeat(who, *, case_id: int, final_case_id: int, reason: str, on
     """不予受理 a matter whose same facts and reasons were finally decided on re-review (Art 36 ¶3), with a
     notice that names the earlier case and its re-review opinion."""
     with acting_on(who, case_id) as (actor, case):
-        if final_case_id == case.pk:
-            raise InvalidInput("不能指定本案", "final_case_id")
-        final = case_get(actor, case_id=final_case_id)
+        final = case_get(actor, case_id=final_case_id)  # itself: not final, so the table refuses it
         if not case_view(actor, final).materials:  # the unit complained about does not act on it (Art 30 ¶3)
             raise NotFound()
         case_transition(
