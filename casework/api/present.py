@@ -62,6 +62,8 @@ def _one(c: Case, view: CaseView, parties: list[dict]) -> dict:
         "due_on": c.due_on.isoformat() if c.due_on else None,
         "due_rule": c.due_rule,
         "due_provisional": c.due_provisional,
+        "reply_received_on": c.reply_received_on.isoformat() if c.reply_received_on else None,
+        "reply_delivery": c.reply_delivery,
         "is_group": c.is_group,
         "request": None if withheld else c.request,
         "facts_reasons": None if withheld else c.facts_reasons,

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from casework import limits
 from casework.cases.models import Channel
 from casework.limits import TextLimit
-from casework.rules.lifecycle import Outcome, Route, Satisfaction
+from casework.rules.lifecycle import DeliveryManner, Outcome, Route, Satisfaction
 
 
 def Text(limit: TextLimit, description: str | None = None, *, required: bool = False):  # noqa: N802 (a type)
@@ -116,6 +116,10 @@ class CaseOut(Schema):
     due_on: dt.date | None
     due_rule: str
     due_provisional: bool
+    reply_received_on: dt.date | None = Field(
+        None, description="Art 35: the day the complainant received the reply; the review window runs from it "
+                          "(none yet: delivery not recorded, no window runs)")
+    reply_delivery: str = Field("", description="in_person / post / electronic; blank when not recorded")
     is_group: bool
     request: str | None = Field(None, description="withheld from the unit complained about (Art 30 ¶3)")
     facts_reasons: str | None = None
@@ -195,10 +199,32 @@ class WithdrawalLetterIn(OnIn):
 class RedirectIn(OnIn):
     route: Route
     reason: Text(limits.REDIRECT_REASON, required=True)
+    body: Text(limits.ROUTE_BODY, "duty / accusation: the organ whose duty it is, or the 纪检监察机关") = ""
 
 
 class MergeIn(OnIn):
     into_case_id: int
+
+
+class ObjectionDecisionIn(OnIn):
+    """The sending body's answer to an objection (Art 23 ¶3): agree (the matter comes back) or not."""
+
+    agree: bool
+    reason: Text(limits.OBJECTION_DECISION, required=True)
+
+
+class DeliveryIn(OnIn):
+    """The day and manner the 处理意见书 reached the complainant (Art 35)."""
+
+    received_on: dt.date
+    manner: DeliveryManner
+
+
+class RepeatRefusalIn(OnIn):
+    """不予受理 after re-review (Art 36 ¶3): the earlier case, finally decided, and why this is the same matter."""
+
+    final_case_id: int
+    reason: Text(limits.REPEAT_REASON, required=True)
 
 
 class AcceptIn(OnIn):

@@ -163,8 +163,12 @@ _action("forward", S.ForwardIn, lambda r, c, b: A.case_forward(r.auth, case_id=c
         "Forward to the competent unit (Art 22)")
 _action("object", S.ReasonIn, lambda r, c, b: A.case_object(r.auth, case_id=c, reason=b.reason, on=_on(b)),
         "Object to a forwarded case within 5 working days (Art 23 ¶3)")
-_action("redirect", S.RedirectIn, lambda r, c, b: A.case_redirect(r.auth, case_id=c, route=b.route, reason=b.reason, on=_on(b)),
-        "Tell the complainant the proper legal route (Art 31(1)-(4))")
+_action("decide_objection", S.ObjectionDecisionIn, lambda r, c, b: A.case_decide_objection(r.auth, case_id=c, agree=b.agree, reason=b.reason, on=_on(b)),
+        "The sending body agrees to an objection (the matter comes back) or not (Art 23 ¶3)")
+_action("redirect", S.RedirectIn, lambda r, c, b: A.case_redirect(r.auth, case_id=c, route=b.route, reason=b.reason, body=b.body, on=_on(b)),
+        "Tell the complainant the proper legal route (Art 31(1)-(5)); accusations to the 纪检监察机关 (Art 22 ¶2)")
+_action("refuse_repeat", S.RepeatRefusalIn, lambda r, c, b: A.case_refuse_repeat(r.auth, case_id=c, final_case_id=b.final_case_id, reason=b.reason, on=_on(b)),
+        "不予受理: the same matter was finally decided on re-review (Art 36 ¶3)")
 _action("accept", S.AcceptIn, lambda r, c, b: A.case_accept(r.auth, case_id=c, accountable_official_id=b.accountable_official_id, note=b.note, on=_on(b)),
         "Accept: the 60-day handling clock starts (Art 34)")
 _action("assign", S.AssignIn, lambda r, c, b: A.case_assign(r.auth, case_id=c, lead_unit_id=b.lead_unit_id, accountable_official_id=b.accountable_official_id, co_unit_ids=b.co_unit_ids, on=_on(b)),
@@ -183,6 +187,8 @@ _action("refuse_extension", S.ReasonIn, lambda r, c, b: A.case_refuse_extension(
         "Refuse the pending extension, with reasons (Art 34)")
 _action("reply", S.ReplyIn, lambda r, c, b: A.case_reply(r.auth, case_id=c, outcome=b.outcome or "", outcomes=[o.model_dump(mode="json") for o in b.outcomes], reasons=b.reasons, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),
         "Issue the 处理意见书 (Art 32)")
+_action("record_delivery", S.DeliveryIn, lambda r, c, b: A.case_record_delivery(r.auth, case_id=c, received_on=b.received_on, manner=b.manner, on=_on(b)),
+        "Record the day and manner the reply reached the complainant; the review window runs from it (Art 35)")
 _action("request_review", S.ReviewRequestIn, lambda r, c, b: A.case_request_review(r.auth, case_id=c, review_unit_id=b.review_unit_id, reason=b.reason, on=_on(b)),
         "Record a request for review within 30 days (Art 35)")
 _action("decide_review", S.ReviewDecisionIn, lambda r, c, b: A.case_decide_review(r.auth, case_id=c, decision=b.decision, findings=b.findings, opinion=b.opinion, legal_basis=b.legal_basis, received_on=b.received_on, on=_on(b)),

@@ -11,7 +11,7 @@ from django.db import models
 
 from casework.privacy.fields import BlindIndexField, EncryptedTextField
 from casework.rules.lifecycle import (
-    OPEN, OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State,
+    DELIVERY_MANNER_LABELS, OPEN, OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, SATISFACTION_LABELS, STATE_LABELS, State,
 )
 
 
@@ -107,6 +107,17 @@ class Case(models.Model):
     )
     replied_on = models.DateField("答复日期", null=True, blank=True)
     replied_on_time = models.BooleanField("按期答复", null=True, blank=True)
+    # Art 35: the review window runs from the day the complainant received the reply (recorded with it, or
+    # later by record_delivery); empty while delivery is unrecorded, when nothing expires.
+    reply_received_on = models.DateField("处理意见书送达日期", null=True, blank=True)
+    reply_delivery = models.CharField(
+        "送达方式", max_length=12, blank=True, choices=[(k.value, v) for k, v in DELIVERY_MANNER_LABELS.items()]
+    )
+    # Art 36 ¶3: a registration of a matter already finally decided on re-review, refused (refuse_repeat).
+    repeat_of = models.ForeignKey(
+        "self", verbose_name="已复核终结的原信访事项", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="refused_repeats",
+    )
     extension_pending_days = models.PositiveSmallIntegerField(default=0)
     extension_days_granted = models.PositiveSmallIntegerField(default=0)
 

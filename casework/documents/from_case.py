@@ -29,7 +29,7 @@ from casework.organisation.models import Unit
 from .layout import chinese_date
 from .models import DocumentKind, IssuedDocument
 from .notices import (
-    ExtensionNotice, ForwardingNotice, HandlingOpinion, ReceiptNotice, RedirectNotice, RereviewOpinion,
+    ExtensionNotice, ForwardingNotice, HandlingOpinion, ReceiptNotice, RedirectNotice, RepeatRefusalNotice, RereviewOpinion,
     ReviewOpinion, ReviewRequestReceipt, SupervisionNotice, document_number,
 )
 
@@ -176,6 +176,21 @@ def _redirect(case: Case, event: Event, unit: Unit) -> RedirectNotice:
     return RedirectNotice(
         **_common(case, unit, event.effective_on),
         received_on=_received_on(case), matter=_matter(case), route=route, reason=readable(event).get("reason", ""),
+        body=event.data.get("body", ""),
+    )
+
+
+def _repeat_refusal(case: Case, event: Event, unit: Unit) -> RepeatRefusalNotice:
+    """不予受理 (Art 36 ¶3), naming the earlier case and its re-review opinion as issued."""
+    final = Case.objects.select_related("current_unit").get(pk=event.data["final_case"])
+    opinion = IssuedDocument.objects.filter(case=final, kind=DocumentKind.REREVIEW_OPINION).select_related(
+        "unit").order_by("-issued_on", "-id").first()
+    return RepeatRefusalNotice(
+        **_common(case, unit, event.effective_on),
+        received_on=_received_on(case), matter=_matter(case), reason=readable(event).get("reason", ""),
+        final_case_number=final.number,
+        final_issuer=opinion.unit.name if opinion else final.current_unit.name,
+        final_document=opinion.number if opinion else "", final_date=opinion.issued_on if opinion else None,
     )
 
 
@@ -266,6 +281,7 @@ def _rereview_opinion(case: Case, event: Event, unit: Unit) -> RereviewOpinion:
 BUILDERS: dict[str, Callable[[Case, Event, Unit], Any]] = {
     DocumentKind.FORWARDING: _forwarding,
     DocumentKind.REDIRECT: _redirect,
+    DocumentKind.REPEAT_REFUSAL: _repeat_refusal,
     DocumentKind.ACCEPTANCE: _acceptance,
     DocumentKind.EXTENSION: _extension,
     DocumentKind.HANDLING_OPINION: _handling_opinion,

@@ -19,10 +19,11 @@ from .layout import document_number
 from .models import KIND_CODES, DocumentCounter, DocumentKind, IssuedDocument
 from .snapshot import to_content
 
-# The notice each act calls for (信访工作条例 Art 22, 23, 28, 31, 32, 34, 35, 36).
+# The notice each act calls for (信访工作条例 Art 22, 23, 28, 31, 32, 34, 35, 36, 36 ¶3).
 KIND_OF_VERB = {
     "forward": DocumentKind.FORWARDING,
     "redirect": DocumentKind.REDIRECT,
+    "refuse_repeat": DocumentKind.REPEAT_REFUSAL,
     "accept": DocumentKind.ACCEPTANCE,
     "approve_extension": DocumentKind.EXTENSION,
     "reply": DocumentKind.HANDLING_OPINION,

@@ -14,6 +14,7 @@ from django.db import models
 class DocumentKind(models.TextChoices):
     FORWARDING = "forwarding", "信访事项转送告知书"
     REDIRECT = "redirect", "信访事项告知书（其他法定途径）"
+    REPEAT_REFUSAL = "repeat_refusal", "信访事项不予受理告知书"
     ACCEPTANCE = "acceptance", "信访事项受理告知书"
     EXTENSION = "extension", "信访事项延期办理告知书"
     HANDLING_OPINION = "handling_opinion", "信访事项处理意见书"
@@ -26,6 +27,7 @@ class DocumentKind(models.TextChoices):
 KIND_CODES = {
     DocumentKind.FORWARDING: "转字",
     DocumentKind.REDIRECT: "告字",
+    DocumentKind.REPEAT_REFUSAL: "不受字",
     DocumentKind.ACCEPTANCE: "受字",
     DocumentKind.EXTENSION: "延字",
     DocumentKind.HANDLING_OPINION: "处字",

@@ -42,6 +42,8 @@ ROUTES = {
     "party_appeal": ("（三）", "党员申诉、申请复审等"),
     "administrative": ("（四）", "行政复议、行政裁决、行政确认、行政许可、行政处罚等行政程序"),
 }
+# Routes whose notice names the body that takes the matter (notices.py ``_redirect``).
+BODY_ROUTES = ("duty", "accusation")
 
 
 class NoticeError(ValueError):

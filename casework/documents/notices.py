@@ -14,6 +14,8 @@ function               document                                      rules
 receipt_notice         信访事项登记回执 / 信访事项受理告知书              Art 22, 23, 34
 forwarding_notice      信访事项转送告知书                               Art 22, 23 ¶3
 redirect_notice        信访事项告知书 (another legal route)             Art 28 ¶2, 31(1)-(4)
+                       (duty: 依法履行职责; accusation: 纪检监察机关)     Art 31(5); Art 22 ¶2
+repeat_refusal         信访事项不予受理告知书 (finally decided)           Art 36 ¶3
 extension_notice       信访事项延期办理告知书                           Art 34
 handling_opinion       信访事项处理意见书                               Art 32, 35
 review_opinion         信访事项复查意见书                               Art 35, 36 ¶1
@@ -40,7 +42,7 @@ from .layout import (
 )
 from .notice_base import (  # noqa: F401 (re-exported: callers import them from here)
     CONFIRMATION_DAYS, DECISION_PHRASES, HANDLING_DAYS, LEGACY_OUTCOME_PHRASES, MAX_EXTENSION_DAYS, MEDIATION_LAW,
-    NOTICE_DAYS, OUTCOME_PHRASES, REGULATION, REVIEW_REQUEST_DAYS, ROUTES, Notice, NoticeError, ToComplainant,
+    BODY_ROUTES, NOTICE_DAYS, OUTCOME_PHRASES, REGULATION, REVIEW_REQUEST_DAYS, ROUTES, Notice, NoticeError, ToComplainant,
     _d, _need, _outcome, _sentence,
 )
 from .review_notices import (  # noqa: F401
@@ -50,9 +52,9 @@ from .review_notices import (  # noqa: F401
 
 __all__ = [
     "ExtensionNotice", "ForwardingNotice", "HandlingOpinion", "MediationAgreement", "MediationParty", "NoticeError",
-    "ReceiptNotice", "RedirectNotice", "RereviewOpinion", "ReviewOpinion", "ReviewRequestReceipt", "SupervisionNotice",
+    "ReceiptNotice", "RedirectNotice", "RepeatRefusalNotice", "RereviewOpinion", "ReviewOpinion", "ReviewRequestReceipt", "SupervisionNotice",
     "OUTCOME_PHRASES", "ROUTES", "build_document", "document_number", "extension_notice", "forwarding_notice",
-    "handling_opinion", "mediation_agreement", "receipt_notice", "redirect_notice", "render_notice",
+    "handling_opinion", "mediation_agreement", "receipt_notice", "redirect_notice", "render_notice", "repeat_refusal",
     "rereview_opinion", "review_opinion", "review_request_receipt", "supervision_notice", "DECISION_PHRASES",
 ]
 
@@ -168,17 +170,20 @@ def forwarding_notice(notice: ForwardingNotice) -> bytes:
 class RedirectNotice(ToComplainant):
     received_on: dt.date
     matter: str
-    route: str  # litigation / arbitration / party_appeal / administrative (Art 31(1)-(4))
+    route: str  # Art 31(1)-(4): litigation / arbitration / party_appeal / administrative; duty (31(5)); accusation
     reason: str  # why the matter belongs there
     next_step: str = ""  # what to do and where: 向东县劳动人事争议仲裁委员会申请劳动争议仲裁
+    body: str = ""  # duty / accusation: the organ whose duty it is, the 纪检监察机关 that receives it
 
 
 def _redirect(n: RedirectNotice) -> Document:
     you = n.you
+    if n.route in BODY_ROUTES:
+        return _to_a_body(n)
     try:
         item, procedure = ROUTES[n.route]
     except KeyError:
-        raise NoticeError(f"未知的法定途径：{n.route!r}（应为 {'、'.join(ROUTES)}）") from None
+        raise NoticeError(f"未知的法定途径：{n.route!r}（应为 {'、'.join((*ROUTES, *BODY_ROUTES))}）") from None
     blocks = [
         P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
           f"收悉。"),
@@ -195,6 +200,75 @@ def _redirect(n: RedirectNotice) -> Document:
         P("特此告知。"),
     ]
     return n._case_doc("信访事项告知书", blocks)
+
+
+def _to_a_body(n: RedirectNotice) -> Document:
+    """A 检举控告 referred to the 纪检监察机关 (Art 22 ¶2), or a request that an organ perform its statutory duty,
+    which that organ performs or answers (Art 31(5)). The reporter's materials never reach the person or unit
+    reported (Art 30 ¶3)."""
+    you, body = n.you, _sentence(_need(n.body, "承办机关"))
+    blocks = [P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+                f"收悉。")]
+    if n.route == "accusation":
+        blocks += [
+            P(f"经审查，{_sentence(_need(n.reason, '告知理由'))}。该事项属于检举控告类事项。依照{REGULATION}"
+              f"第二十二条第二款的规定，本机关已将该事项转送{body}依规依纪依法处理，不再按照信访程序出具处理意见书。"),
+            P(f"依照{REGULATION}第三十条第三款的规定，{you}的检举、揭发材料以及有关情况不会透露或者转给被检举、揭发的"
+              f"人员或者单位。{you}也可以直接向{body}提出检举控告。"),
+        ]
+        title = "信访事项告知书（检举控告）"
+    else:
+        blocks += [
+            P(f"经审查，{_sentence(_need(n.reason, '告知理由'))}。该事项属于请求{body}依法履行法定职责的事项。"
+              f"依照{REGULATION}第三十一条第五项的规定，由{body}依法履行职责或者予以答复，不再按照信访程序出具处理"
+              f"意见书。"),
+            P(f"{you}对{body}履行职责或者答复的情况不服的，可以依照有关法律法规的规定申请行政复议或者提起诉讼，"
+              f"请注意在法定期限内依法行使权利。"),
+        ]
+        title = "信访事项告知书（依法履行职责）"
+    if n.next_step:
+        blocks.append(P(f"请{you}{_sentence(n.next_step)}。"))
+    blocks.append(P("特此告知。"))
+    return n._case_doc(title, blocks)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepeatRefusalNotice(ToComplainant):
+    """信访事项不予受理告知书 (Art 36 ¶3): the same facts and reasons were finally decided on re-review."""
+
+    received_on: dt.date
+    matter: str
+    reason: str  # why it is the same matter, on the same facts and reasons
+    final_case_number: str  # the earlier case
+    final_issuer: str  # the body that issued the re-review opinion
+    final_document: str = ""  # its 发文字号
+    final_date: dt.date | None = None  # its date
+
+
+def _repeat(n: RepeatRefusalNotice) -> Document:
+    you = n.you
+    final = f"{_need(n.final_issuer, '复核机关')}"
+    if n.final_date:
+        final += f"于{_d(n.final_date)}"
+    final += "出具的复核意见"
+    if n.final_document:
+        final += f"（{n.final_document}）"
+    blocks = [
+        P(f"{you}于{_d(_need(n.received_on, '收到日期'))}提出的“{_sentence(_need(n.matter, '信访事项'))}”信访事项"
+          f"收悉。"),
+        P(f"经审查，{_sentence(_need(n.reason, '不予受理的理由'))}。该事项已经复核终结"
+          f"（原信访事项编号：{_need(n.final_case_number, '原信访事项编号')}；{final}）。"),
+        P(f"依照{REGULATION}第三十六条第三款的规定，信访人对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
+          f"各级党委和政府信访部门以及其他机关、单位不再受理。本机关对该事项不予受理。"),
+        P(f"{you}如有新的事实和理由，可以另行提出。"),
+        P("特此告知。"),
+    ]
+    return n._case_doc("信访事项不予受理告知书", blocks)
+
+
+def repeat_refusal(notice: RepeatRefusalNotice) -> bytes:
+    """不予受理: finally decided on re-review, the same facts and reasons (Art 36 ¶3)."""
+    return render_pdf(_repeat(notice))
 
 
 def redirect_notice(notice: RedirectNotice) -> bytes:
@@ -453,6 +527,7 @@ _BUILDERS = {
     ReceiptNotice: _receipt,
     ForwardingNotice: _forwarding,
     RedirectNotice: _redirect,
+    RepeatRefusalNotice: _repeat,
     ExtensionNotice: _extension,
     HandlingOpinion: _handling,
     ReviewOpinion: _review,

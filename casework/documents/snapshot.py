@@ -15,7 +15,7 @@ from functools import lru_cache
 from . import notices as n
 
 TYPES = {cls.__name__: cls for cls in (
-    n.ReceiptNotice, n.ForwardingNotice, n.RedirectNotice, n.ExtensionNotice, n.HandlingOpinion, n.ReviewOpinion,
+    n.ReceiptNotice, n.ForwardingNotice, n.RedirectNotice, n.RepeatRefusalNotice, n.ExtensionNotice, n.HandlingOpinion, n.ReviewOpinion,
     n.RereviewOpinion, n.ReviewRequestReceipt, n.SupervisionNotice, n.MediationAgreement,
 )}
 PERSONAL = ("addressee", "group")

@@ -32,11 +32,15 @@ SESSION_KEY = "portal_cases"
 PUBLIC_VERBS = {
     "register": gettext_lazy("已登记"),
     "forward": gettext_lazy("已转送有权处理的单位"),
-    "object": gettext_lazy("接收单位提出异议，重新确定办理单位"),
+    "object": gettext_lazy("接收单位提出异议，待转送机关核实"),
+    "agree_objection": gettext_lazy("转送机关同意退回，重新确定办理单位"),
+    "refuse_objection": gettext_lazy("转送机关不同意退回，由接收单位办理"),
     "redirect": gettext_lazy("已告知通过其他法定途径解决"),
+    "refuse_repeat": gettext_lazy("已复核终结的事项，不予受理"),
     "accept": gettext_lazy("已受理"),
     "approve_extension": gettext_lazy("办理期限延长"),
     "reply": gettext_lazy("已出具处理意见书"),
+    "record_delivery": gettext_lazy("处理意见书已送达"),
     "request_review": gettext_lazy("已申请复查"),
     "decide_review": gettext_lazy("已出具复查意见"),
     "request_rereview": gettext_lazy("已申请复核"),
@@ -131,12 +135,15 @@ def case_page(request, number: str, review_form=None, rate_form=None, withdraw_f
     window_open = case.due_on is not None and case.due_rule in {"review_request", "rereview_request"}
     from django.utils import timezone
 
-    within = window_open and timezone.localdate() <= case.due_on
+    # Art 35: the window runs from the day the reply was received; until that is recorded none runs (no end yet)
+    awaiting_delivery = can_review and case.reply_received_on is None
+    within = awaiting_delivery or (window_open and timezone.localdate() <= case.due_on)
     return render(request, "portal/case.html", {
         "case": case, "events": [(e, PUBLIC_VERBS[e.verb]) for e in events],
         # Each form has its own prefix: several on one page never share an id (labels point at their field).
         "review_form": review_form or ReviewForm(units=units, prefix="review") if (can_review or can_rereview) and within else review_form,
         "is_review": can_review,  # else re-review
+        "awaiting_delivery": awaiting_delivery, "review_days": RULES["review_request"].days,
         "window_passed": (can_review or can_rereview) and not within,
         "rate_form": rate_form or RateForm(prefix="rate") if case.replied_on and not case.satisfaction else rate_form,
         "withdraw_form": withdraw_form or (WithdrawForm(prefix="withdraw") if case.is_open else None),

@@ -33,6 +33,10 @@ class Rule:
     label: str  # Chinese, as staff say it
     description: str  # English, what the clock measures
     written_notice: bool = False  # a duty to tell the complainant in writing: lapses without a name or address
+    from_receipt: bool = False
+    """True when the period runs from the day the complainant *received* a document (Art 35 「自收到书面答复之日
+    起」): until that day is recorded the clock waits (``ClockState.AWAITING_RECEIPT``), has no end and so nothing
+    expires on it."""
     unit_duty: bool = False
     """True when the unit holding the case must act by the due date, so that passing it makes the
     unit late (信访工作条例 Art 45(1)). False for a window someone *may* use: the complainant's
@@ -81,6 +85,7 @@ RULES: dict[str, Rule] = {
             "review_request", 30, Unit.CALENDAR_DAYS, "信访工作条例 第35条",
             "复查申请期",
             "the complainant may request review within 30 days of receiving the written reply",
+            from_receipt=True,
         ),
         Rule(
             "review_decision", 30, Unit.CALENDAR_DAYS, "信访工作条例 第35条",
@@ -113,6 +118,7 @@ class ClockState(StrEnum):
     PAUSED = "paused"
     STOPPED = "stopped"
     NOT_APPLICABLE = "not_applicable"  # a written notice to a complainant with no clear name or address (Art 23 ¶2)
+    AWAITING_RECEIPT = "awaiting_receipt"  # runs from the complainant's receipt, not yet recorded (Art 35)
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,8 @@ class Clock:
     paused_days: int = 0
     paused_since: dt.date | None = None
     stopped_on: dt.date | None = None
-    due: DueDate | None = None  # None while paused: the end is not known yet
+    due: DueDate | None = None  # None while paused or awaiting receipt: the end is not known yet
+    received: bool = True  # False: a ``from_receipt`` period whose start (the receipt) was never recorded
 
     @property
     def name(self) -> str:
@@ -170,7 +177,9 @@ def derive_clocks(
 
     def running(name: str) -> int | None:
         for i in range(len(clocks) - 1, -1, -1):
-            if clocks[i].name == name and clocks[i].state in (ClockState.RUNNING, ClockState.PAUSED):
+            if clocks[i].name == name and clocks[i].state in (
+                ClockState.RUNNING, ClockState.PAUSED, ClockState.AWAITING_RECEIPT
+            ):
                 return i
         return None
 
@@ -200,23 +209,35 @@ def derive_clocks(
         for name in t.clocks.extends:
             i = running(name)
             if i is not None:
+                # Art 34: a period is extended before it ends; an approval after its last day extends nothing,
+                # so a reply after that day is late whatever was approved afterwards. (A provisional last day
+                # may still move: the approval counts.)
+                due = _with_due(clocks[i], calendar, counting).due
+                if due is not None and h.on > due.on and not due.provisional:
+                    continue
                 days = int(h.params.get("extension_days", 0))
                 clocks[i] = replace(clocks[i], extension_days=clocks[i].extension_days + days)
         for name in t.clocks.starts:
             i = running(name)  # a restart replaces the clock that was running
             if i is not None:
                 clocks[i] = replace(clocks[i], state=ClockState.STOPPED, stopped_on=h.on)
-            start = h.params.get("received_on") or h.on
+            received = h.params.get("received_on")
+            start = received or h.on
             assert isinstance(start, dt.date)
             rule = RULES[name]
             lapsed = rule.written_notice and not written_notice
-            clocks.append(Clock(rule, start, state=ClockState.NOT_APPLICABLE if lapsed else ClockState.RUNNING))
+            if lapsed:
+                clocks.append(Clock(rule, start, state=ClockState.NOT_APPLICABLE))
+            elif rule.from_receipt and received is None:
+                clocks.append(Clock(rule, start, state=ClockState.AWAITING_RECEIPT, received=False))
+            else:
+                clocks.append(Clock(rule, start))
 
     return [_with_due(c, calendar, counting) for c in clocks]
 
 
 def _with_due(c: Clock, calendar: HolidayCalendar, counting: Counting) -> Clock:
-    if c.state in (ClockState.PAUSED, ClockState.NOT_APPLICABLE):
+    if c.state in (ClockState.PAUSED, ClockState.NOT_APPLICABLE, ClockState.AWAITING_RECEIPT) or not c.received:
         return c
     if c.rule.unit is Unit.WORKING_DAYS:
         due = c.rule.due(c.started_on, calendar, counting, extra_days=c.extension_days)

@@ -28,6 +28,7 @@ from .clocks import MAX_EXTENSION_DAYS
 class State(StrEnum):
     REGISTERED = "registered"  # 已登记
     FORWARDED = "forwarded"  # 已转送
+    OBJECTED = "objected"  # 接收单位提出异议，待转送机关核实 (Art 23 ¶3)
     REDIRECTED = "redirected"  # 已告知其他法定途径
     ACCEPTED = "accepted"  # 已受理，办理中
     REPLIED = "replied"  # 已出具处理意见
@@ -42,6 +43,7 @@ class State(StrEnum):
 STATE_LABELS: dict[State, str] = {
     State.REGISTERED: "已登记",
     State.FORWARDED: "已转送",
+    State.OBJECTED: "转送异议待核实",
     State.REDIRECTED: "已告知其他途径",
     State.ACCEPTED: "办理中",
     State.REPLIED: "已答复",
@@ -146,6 +148,12 @@ class Route(StrEnum):
     ARBITRATION = "arbitration"  # (2) 仲裁
     PARTY_APPEAL = "party_appeal"  # (3) 党员申诉
     ADMINISTRATIVE = "administrative"  # (4) 行政复议、裁决、确认、许可、处罚
+    DUTY = "duty"  # (5) 请求依法履行职责: the organ performs its duty or answers (Art 31(5))
+    ACCUSATION = "accusation"  # 检举控告: to the 纪检监察机关 (Art 22 ¶2)
+
+
+# Routes whose notice names the body that takes the matter (the 纪检监察机关; the organ whose duty it is).
+ROUTES_TO_A_BODY: frozenset[Route] = frozenset({Route.DUTY, Route.ACCUSATION})
 
 
 ROUTE_LABELS = {
@@ -153,6 +161,8 @@ ROUTE_LABELS = {
     Route.ARBITRATION: "仲裁",
     Route.PARTY_APPEAL: "党员申诉",
     Route.ADMINISTRATIVE: "行政复议、行政裁决、行政确认、行政许可、行政处罚",
+    Route.DUTY: "请求依法履行法定职责",
+    Route.ACCUSATION: "检举控告（纪检监察机关）",
 }
 
 
@@ -181,6 +191,9 @@ class CaseFacts:
     window_due: dt.date | None = None  # the running clock's due date, if any
     window_provisional: bool = False  # that date rests on a year whose holiday schedule is not published
     respondent_units: int = 0  # how many units the complaint names as complained about (Art 30 ¶3)
+    handling_due: dt.date | None = None  # the running handling period's last day (Art 34), if any
+    handling_provisional: bool = False  # that day rests on a year without a published schedule
+    delivered: bool = False  # the reply's delivery to the complainant is recorded (Art 35 「收到」)
 
 
 class TransitionRefused(Exception):
@@ -243,6 +256,8 @@ def _within_window(facts, on):
 
 
 def _window_passed(facts, on):
+    if facts.state is State.REPLIED and not facts.delivered:
+        return "处理意见书的送达尚未登记：复查申请期限自信访人收到之日起计算（第三十五条），尚未起算"
     if facts.window_due is None or on <= facts.window_due:
         return "申请期限尚未届满"
     if facts.window_provisional:
@@ -316,6 +331,62 @@ def _extension_days_approvable(facts, params, on):
     return None
 
 
+def _before_handling_ends(facts, on):
+    """Art 34: the period is extended before it ends; an approval after the last day extends nothing.
+    A provisional last day (a year without a published schedule) never refuses: it may still move."""
+    if facts.handling_due is not None and on > facts.handling_due and not facts.handling_provisional:
+        return f"办理期限已于 {facts.handling_due.isoformat()} 届满，不能再延期（第三十四条）"
+    return None
+
+
+def _delivery_unrecorded(facts, on):
+    return "处理意见书的送达已经登记" if facts.delivered else None
+
+
+def _valid_delivery(facts, params, on):
+    """The reply reached the complainant on a day (not before it was issued, not after today) and in a manner."""
+    if params.get("manner") not in set(DeliveryManner):
+        return "请选择送达方式：当面送达、邮寄送达或电子送达"
+    received, issued = params.get("received_on"), params.get("replied_on")
+    if not isinstance(received, dt.date):
+        return "请填写送达日期"
+    if isinstance(issued, dt.date) and received < issued:
+        return f"送达日期不能早于处理意见书的出具日期 {issued.isoformat()}"
+    if received > on:
+        return f"送达日期不能晚于登记送达的日期 {on.isoformat()}"
+    return None
+
+
+def _target_being_handled(facts, params, on):
+    """Art 19 ¶3: only a matter still being handled takes in a resubmission. A letter about a matter already
+    answered is a request for review (Art 35) or a new matter, never swallowed by a merge."""
+    if params.get("target_state") not in {State.REGISTERED, State.FORWARDED, State.ACCEPTED}:
+        number = params.get("target_number") or "原信访事项"
+        return (f"{number} 已出具处理意见或已办结，不能并入：对已答复事项再次来信的，是复查申请（第三十五条）"
+                f"或新的信访事项，请分别办理（第十九条第三款只适用于正在办理的事项）")
+    return None
+
+
+def _final_case_named(facts, params, on):
+    """Art 36 ¶3: the earlier matter must have reached its re-review opinion."""
+    if not params.get("final_case"):
+        return "请指定已经复核终结的原信访事项"
+    if params.get("final_state") != State.FINAL:
+        number = params.get("final_number") or "原信访事项"
+        return f"{number} 尚未复核终结，不适用第三十六条第三款；请依程序办理或申请复查、复核"
+    return None
+
+
+def _route_body(facts, params, on):
+    """A referral to the 纪检监察机关 (Art 22 ¶2) or a request that an organ perform its duty (Art 31(5)) names
+    that body in the notice."""
+    if params.get("route") in ROUTES_TO_A_BODY:
+        body = params.get("body")
+        if not isinstance(body, str) or not body.strip():
+            return "请填写承办机关（纪检监察机关或负有法定职责的机关）"
+    return None
+
+
 def _replied_before(facts, on):
     return None if facts.replied else "尚未出具处理意见，不能评价"
 
@@ -342,6 +413,21 @@ def _has_target(facts, params, on):
 
 def _names_a_unit(facts, on):
     return None if facts.respondent_units else "本案没有被投诉单位"
+
+
+class DeliveryManner(StrEnum):
+    """How the 处理意见书 reached the complainant (its delivery starts the Art 35 window)."""
+
+    IN_PERSON = "in_person"  # 当面送达
+    POST = "post"  # 邮寄送达
+    ELECTRONIC = "electronic"  # 电子送达
+
+
+DELIVERY_MANNER_LABELS = {
+    DeliveryManner.IN_PERSON: "当面送达",
+    DeliveryManner.POST: "邮寄送达",
+    DeliveryManner.ELECTRONIC: "电子送达",
+}
 
 
 _GRIEVANCE_CLOCKS = (
@@ -371,19 +457,44 @@ TRANSITIONS: dict[str, Transition] = {
             "第22条、第23条第3款", "转送",
             ClockEffects(starts=("receipt_notice", "forward_objection")),
         ),
+        # Art 23 ¶3 (RULES.md §0): the receiving unit objects with reasons; the matter goes back only once the
+        # sending body 「核实同意」. Until then the sending body holds the case to decide; the receiving unit's
+        # receipt clock runs on. Agreed, the sending body's clock of the first receipt runs again (from the
+        # day of that receipt, never restarted); refused, the matter stays with the receiving unit.
         Transition(
-            "object", frozenset({S.FORWARDED}), S.REGISTERED,
+            "object", frozenset({S.FORWARDED}), S.OBJECTED,
             frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
             "第23条第3款", "提出转送异议",
-            ClockEffects(stops=("forward_objection",), starts=("receipt_notice",)),
+            ClockEffects(stops=("forward_objection",)),
             (_text("reason", "异议理由"),), (_within_window,),
+        ),
+        Transition(
+            "agree_objection", frozenset({S.OBJECTED}), S.REGISTERED,
+            frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第23条第3款", "核实同意退回",
+            ClockEffects(starts=("receipt_notice",)),
+            (_text("reason", "核实意见"),),
+        ),
+        Transition(
+            "refuse_objection", frozenset({S.OBJECTED}), S.FORWARDED,
+            frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第23条第3款", "不同意退回",
+            guards=(_text("reason", "不同意退回的理由"),),
         ),
         Transition(
             "redirect", _OPEN_BEFORE_REPLY, S.REDIRECTED,
             frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
-            "第28条第2款、第31条第1至4项", "告知其他法定途径",
+            "第22条第2款、第28条第2款、第31条第1至5项", "告知其他法定途径",
             ClockEffects(stops=_GRIEVANCE_CLOCKS),
-            (_valid_route, _text("reason", "告知理由")),
+            (_valid_route, _route_body, _text("reason", "告知理由")),
+        ),
+        # Art 36 ¶3: after the re-review opinion the same facts and reasons are not accepted again; a new
+        # registration of them is refused (不予受理) with a notice that names the final opinion.
+        Transition(
+            "refuse_repeat", _OPEN_BEFORE_REPLY, S.CLOSED, frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第36条第3款", "不予受理（已复核终结）",
+            ClockEffects(stops=_GRIEVANCE_CLOCKS),
+            (_final_case_named, _text("reason", "不予受理的理由")),
         ),
         Transition(
             "accept", _OPEN_BEFORE_REPLY, S.ACCEPTED, frozenset({R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
@@ -403,13 +514,14 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "request_extension", frozenset({S.ACCEPTED}), None, frozenset({R.HANDLER}),
             "第34条", "申请延期",
-            guards=(_text("reason", "延期理由"), _extension_days_requestable), requires=(_no_extension_yet,),
+            guards=(_text("reason", "延期理由"), _extension_days_requestable),
+            requires=(_no_extension_yet, _before_handling_ends),
         ),
         Transition(
             "approve_extension", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL}),
             "第34条", "批准延期",
             ClockEffects(extends=("handling",)),
-            (_extension_days_approvable,), (_extension_awaiting_decision,),
+            (_extension_days_approvable,), (_extension_awaiting_decision, _before_handling_ends),
         ),
         Transition(
             "refuse_extension", frozenset({S.ACCEPTED}), None, frozenset({R.ACCOUNTABLE_OFFICIAL}),
@@ -422,6 +534,15 @@ TRANSITIONS: dict[str, Transition] = {
             ClockEffects(stops=("handling",), starts=("review_request",)),
             (_valid_outcome, _text("reasons", "事实和理由"), _text("opinion", "处理意见"),
              _text("legal_basis", "法律法规依据")),
+        ),
+        # Art 35: the review window runs from the day the complainant received the reply. Delivery recorded
+        # later (date and manner) starts it; until then there is no window to pass (nothing expires).
+        Transition(
+            "record_delivery", frozenset({S.REPLIED}), None,
+            frozenset({R.INTAKE_CLERK, R.HANDLER, R.ACCOUNTABLE_OFFICIAL}),
+            "第35条", "登记处理意见书送达",
+            ClockEffects(starts=("review_request",)),
+            (_valid_delivery,), (_delivery_unrecorded,),
         ),
         Transition(
             "request_review", frozenset({S.REPLIED}), S.REVIEW, frozenset({R.COMPLAINANT, R.INTAKE_CLERK}),
@@ -489,7 +610,7 @@ TRANSITIONS: dict[str, Transition] = {
             "merge", _OPEN_BEFORE_REPLY, S.CLOSED, frozenset({R.INTAKE_CLERK, R.HANDLER}),
             "第19条第3款", "并入正在办理的信访事项",
             ClockEffects(stops=_GRIEVANCE_CLOCKS),
-            (_has_target,),
+            (_has_target, _target_being_handled),
         ),
         Transition(
             "expire_window", frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, frozenset({R.SYSTEM}),

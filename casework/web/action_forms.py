@@ -36,6 +36,11 @@ def _merge(user, case, d):
     A.case_merge(user, case_id=case.pk, into_case_id=target.pk, on=d.get("on"))
 
 
+def _refuse_repeat(user, case, d):
+    final = case_get(user, number=d["final_number"].strip())
+    A.case_refuse_repeat(user, case_id=case.pk, final_case_id=final.pk, reason=d["reason"], on=d.get("on"))
+
+
 ACTIONS: dict[str, ActionUI] = {
     "set_respondents": ActionUI(F.RespondentsForm, lambda u, c, d: A.case_set_respondents(
         u, case_id=c.pk, unit_ids=[x.pk for x in d["unit_ids"]], official_ids=[x.pk for x in d["official_ids"]],
@@ -47,8 +52,13 @@ ACTIONS: dict[str, ActionUI] = {
     "accept": ActionUI(F.AcceptForm, lambda u, c, d: A.case_accept(
         u, case_id=c.pk, accountable_official_id=_pk(d.get("accountable_official_id")), note=d["note"], on=d.get("on"))),
     "object": ActionUI(F.ObjectionForm, lambda u, c, d: A.case_object(u, case_id=c.pk, reason=d["reason"], on=d.get("on"))),
+    "agree_objection": ActionUI(F.ObjectionDecisionForm, lambda u, c, d: A.case_decide_objection(
+        u, case_id=c.pk, agree=True, reason=d["reason"], on=d.get("on"))),
+    "refuse_objection": ActionUI(F.ObjectionDecisionForm, lambda u, c, d: A.case_decide_objection(
+        u, case_id=c.pk, agree=False, reason=d["reason"], on=d.get("on"))),
     "redirect": ActionUI(F.RedirectForm, lambda u, c, d: A.case_redirect(
-        u, case_id=c.pk, route=d["route"], reason=d["reason"], on=d.get("on"))),
+        u, case_id=c.pk, route=d["route"], reason=d["reason"], body=d["body"], on=d.get("on"))),
+    "refuse_repeat": ActionUI(F.RepeatRefusalForm, _refuse_repeat, danger=True),
     "assign": ActionUI(F.AssignForm, lambda u, c, d: A.case_assign(
         u, case_id=c.pk, lead_unit_id=_pk(d.get("lead_unit_id")),
         accountable_official_id=_pk(d.get("accountable_official_id")),
@@ -64,6 +74,8 @@ ACTIONS: dict[str, ActionUI] = {
     "reply": ActionUI(F.ReplyForm, lambda u, c, d: A.case_reply(
         u, case_id=c.pk, outcome=d["outcome"], outcomes=d["outcomes"], reasons=d["reasons"], opinion=d["opinion"],
         legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),
+    "record_delivery": ActionUI(F.DeliveryForm, lambda u, c, d: A.case_record_delivery(
+        u, case_id=c.pk, received_on=d["received_on"], manner=d["manner"], on=d.get("on"))),
     "decide_review": ActionUI(F.DecideReviewForm, lambda u, c, d: A.case_decide_review(
         u, case_id=c.pk, decision=d["decision"], findings=d["findings"], opinion=d["opinion"],
         legal_basis=d["legal_basis"], received_on=d.get("received_on"), on=d.get("on"))),

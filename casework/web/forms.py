@@ -16,7 +16,9 @@ from casework.cases import targets
 from casework.cases.models import Channel
 from casework.organisation.models import Unit
 from casework.rules.clocks import MAX_EXTENSION_DAYS
-from casework.rules.lifecycle import OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, ReviewDecision, Role
+from casework.rules.lifecycle import (
+    DELIVERY_MANNER_LABELS, OUTCOME_LABELS, REVIEW_DECISION_LABELS, ROUTE_LABELS, ReviewDecision, Role,
+)
 
 from .pickers import PersonChoiceField, StaffMultipleChoiceField, UnitChoiceField, UnitMultipleChoiceField
 
@@ -83,6 +85,27 @@ class ObjectionForm(OnForm):
     reason = LimitedText(limits.OBJECTION_REASON, label=_("异议理由"), rows=3)
 
 
+class ObjectionDecisionForm(OnForm):
+    """The sending body's answer to an objection (Art 23 ¶3 「核实同意」)."""
+
+    reason = LimitedText(limits.OBJECTION_DECISION, label=_("核实意见"), rows=3)
+
+
+class DeliveryForm(OnForm):
+    """The day and manner the 处理意见书 reached the complainant: the review window runs from that day (Art 35)."""
+
+    received_on = forms.DateField(label=_("送达日期"), widget=DATE, help_text=_("信访人收到处理意见书的日期"))
+    manner = forms.ChoiceField(label=_("送达方式"), choices=[(k.value, _(v)) for k, v in DELIVERY_MANNER_LABELS.items()])
+
+
+class RepeatRefusalForm(OnForm):
+    """不予受理: the same facts and reasons were finally decided on re-review (Art 36 ¶3)."""
+
+    final_number = LimitedText(limits.CASE_NUMBER, label=_("已复核终结的原信访事项编号"))
+    reason = LimitedText(limits.REPEAT_REASON, label=_("不予受理的理由"), rows=3,
+                         help_text=_("说明本次请求与原信访事项的事实和理由相同"))
+
+
 class WithdrawalLetterForm(OnForm):
     """A withdrawal the complainant made in writing: the statement and the scan of the signed letter."""
 
@@ -95,11 +118,14 @@ class WithdrawalLetterForm(OnForm):
 
 class RedirectForm(OnForm):
     route = forms.ChoiceField(label=_("应当告知的法定途径"), choices=[(k.value, _(v)) for k, v in ROUTE_LABELS.items()])
+    body = LimitedText(limits.ROUTE_BODY, label=_("承办机关"), required=False,
+                       help_text=_("检举控告：转送的纪检监察机关；请求履行职责：负有该职责的机关"))
     reason = LimitedText(limits.REDIRECT_REASON, label=_("告知理由"), rows=3)
 
 
 class MergeForm(OnForm):
-    into_number = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"), help_text=_("正在办理的原信访事项"))
+    into_number = LimitedText(limits.CASE_NUMBER, label=_("并入案件编号"),
+                              help_text=_("正在办理（尚未答复）的原信访事项；已答复的，应当申请复查或作为新的信访事项办理"))
 
 
 def officials_field(units=None):

@@ -265,3 +265,43 @@ def test_the_token_loads_the_same_user_units_and_memberships_the_orm_does(world)
         assert values(mine.user) == values(theirs.user) and values(mine.unit) == values(theirs.unit)
         assert values(mine.unit.jurisdiction) == values(theirs.unit.jurisdiction)
     assert timezone.is_aware(loaded[0].user.last_login) and loaded[0].user.is_active is True
+
+
+def test_delivery_objection_repeat_and_routes_through_the_api_xinfang_art_23_3_35_36_3(world, api_as):
+    """Art 35: delivery recorded starts the review window; Art 23 ¶3: the sender decides on an objection;
+    Art 36 ¶3 and Art 22 ¶2 through their endpoints; bad input is a 4xx that changes nothing."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    cid = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()["id"]
+    api_as("handler_a").post(f"{BASE}/cases/{cid}/accept", {})
+    r = api_as("handler_a").post(f"{BASE}/cases/{cid}/reply",
+                                 {"outcome": "supported", "reasons": "属实", "opinion": "修复", "legal_basis": "《公路法》"})
+    assert (r.json()["due_rule"], r.json()["reply_received_on"]) == ("", None)
+    events = Event.objects.filter(case_id=cid).count()
+    bad = api_as("handler_a").post(f"{BASE}/cases/{cid}/record-delivery", {"received_on": str(today), "manner": "fax"})
+    future = api_as("handler_a").post(f"{BASE}/cases/{cid}/record-delivery",
+                                      {"received_on": str(today + dt.timedelta(days=2)), "manner": "post"})
+    assert (bad.status_code, future.status_code) == (422, 400)
+    assert Event.objects.filter(case_id=cid).count() == events
+    r = api_as("handler_a").post(f"{BASE}/cases/{cid}/record-delivery", {"received_on": str(today), "manner": "post"})
+    assert r.status_code == 200, r.content
+    assert (r.json()["due_rule"], r.json()["reply_received_on"], r.json()["reply_delivery"]) == (
+        "review_request", str(today), "post")
+
+    other = api_as("clerk_a").post(f"{BASE}/cases", body(world)).json()["id"]
+    api_as("clerk_a").post(f"{BASE}/cases/{other}/forward", {"to_unit_id": world.county_housing.pk})
+    r = api_as("housing_handler").post(f"{BASE}/cases/{other}/object", {"reason": "不属本局职责"})
+    assert r.json()["state"] == "objected"
+    r = api_as("clerk_a").post(f"{BASE}/cases/{other}/decide-objection", {"agree": True, "reason": "核实属实"})
+    assert (r.status_code, r.json()["state"]) == (200, "registered")
+
+    repeat = api_as("clerk_a").post(f"{BASE}/cases/{other}/refuse-repeat", {"final_case_id": cid, "reason": "相同"})
+    assert repeat.status_code == 400 and "尚未复核终结" in repeat.json()["message"]
+    missing_body = api_as("clerk_a").post(f"{BASE}/cases/{other}/redirect", {"route": "accusation", "reason": "检举"})
+    assert missing_body.status_code == 400 and "承办机关" in missing_body.json()["message"]
+    r = api_as("clerk_a").post(f"{BASE}/cases/{other}/redirect",
+                               {"route": "accusation", "reason": "检举村干部", "body": "东县纪委监委"})
+    assert (r.status_code, r.json()["state"]) == (200, "redirected")

@@ -1,11 +1,12 @@
 """The whole journey in a real browser: a clerk registers a walk-in case and forwards it,
-the handler accepts and replies, the citizen looks it up on a phone, requests review of
+the handler accepts, replies and records the reply's delivery, the citizen looks it up on a phone, requests review of
 the county government (「上一级」 of a county department) and gets a receipt, and the
 reviewer decides, whose 复查意见书 is downloaded and read (信访工作条例 Art 19, 22, 32, 35)."""
 
 import re
 
 import pytest
+from django.utils import timezone
 
 from casework.cases.models import Case
 
@@ -76,6 +77,19 @@ def test_walk_in_to_review_decision(world, screen):
     handler.shot("replied")
     case.refresh_from_db()
     assert case.state == "replied" and case.outcome == "explained"
+    assert handler.page.get_by_test_id("delivery").inner_text().startswith("处理意见书送达尚未登记")
+
+    # and records that the complainant received it in person today: the review window runs from then (Art 35)
+    handler.page.locator("summary", has_text="登记处理意见书送达").click()
+    form = handler.page.locator("form[action$='/act/record_delivery/']")
+    form.get_by_label("送达日期").fill(timezone.localdate().isoformat())
+    form.get_by_label("送达方式").select_option(label="当面送达")
+    handler.shot("delivery-filled")
+    form.get_by_role("button", name="登记处理意见书送达").click()
+    handler.page.wait_for_selector("[data-testid=delivery]:has-text('当面送达')")
+    case.refresh_from_db()
+    assert (case.reply_received_on, case.reply_delivery, case.due_rule) == (
+        timezone.localdate(), "in_person", "review_request")
 
     # then: the citizen, on a phone, looks it up and asks for review within 30 days
     citizen = screen("3-citizen", **PHONE)
@@ -86,6 +100,7 @@ def test_walk_in_to_review_decision(world, screen):
     page.wait_for_selector("[data-testid=state]")
     citizen.shot("status")
     assert page.get_by_test_id("state").inner_text() == "已答复"
+    assert "送达" in page.get_by_test_id("review-window").inner_text()
     with page.expect_download() as got:
         page.get_by_role("link", name="信访事项处理意见书").click()
     pdf_path = got.value.path()

@@ -8,9 +8,10 @@ The path every built case takes (units from tests/conftest.py):
 
     registered  甲镇信访办 (clerk_a registers)
     forwarded   clerk_a forwards to 东县住建局
+    objected    forwarded, then housing_handler objects: back with 甲镇信访办 to decide (Art 23 ¶3)
     redirected  clerk_a tells the person the litigation route
     accepted    handler_a accepts at 甲镇信访办
-    replied     handler_a issues the 处理意见书
+    replied     handler_a issues the 处理意见书 and records its delivery (in person, the same day: Art 35)
     review      the complainant asks 东县人民政府 (「上一级」 of a township office, Art 35) to review
     reviewed    gov_handler issues the review opinion (维持)
     rereview    the complainant asks A市人民政府 (one level above the county government) to re-review
@@ -24,14 +25,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from django.forms.models import model_to_dict
 
 from casework.audit.models import Event
 from casework.cases.actions import (
     case_accept,
+    case_record_delivery,
     case_decide_rereview,
     case_decide_review,
     case_forward,
+    case_object,
     case_redirect,
     case_reply,
     case_request_extension,
@@ -68,14 +72,15 @@ UPHELD = {
 PATHS: dict[str, tuple[str, ...]] = {
     State.REGISTERED: (),
     State.FORWARDED: ("forward",),
+    State.OBJECTED: ("forward", "object"),
     State.REDIRECTED: ("redirect",),
     State.ACCEPTED: ("accept",),
-    State.REPLIED: ("accept", "reply"),
-    State.REVIEW: ("accept", "reply", "request_review"),
-    State.REVIEWED: ("accept", "reply", "request_review", "decide_review"),
-    State.REREVIEW: ("accept", "reply", "request_review", "decide_review", "request_rereview"),
-    State.HEARING: ("accept", "reply", "request_review", "decide_review", "request_rereview", "start_hearing"),
-    State.FINAL: ("accept", "reply", "request_review", "decide_review", "request_rereview", "decide_rereview"),
+    State.REPLIED: ("accept", "reply", "record_delivery"),
+    State.REVIEW: ("accept", "reply", "record_delivery", "request_review"),
+    State.REVIEWED: ("accept", "reply", "record_delivery", "request_review", "decide_review"),
+    State.REREVIEW: ("accept", "reply", "record_delivery", "request_review", "decide_review", "request_rereview"),
+    State.HEARING: ("accept", "reply", "record_delivery", "request_review", "decide_review", "request_rereview", "start_hearing"),
+    State.FINAL: ("accept", "reply", "record_delivery", "request_review", "decide_review", "request_rereview", "decide_rereview"),
     State.CLOSED: ("accept", "reply", "withdraw"),
     "pending_extension": ("accept", "request_extension"),  # accepted, with an extension awaiting approval
 }
@@ -87,12 +92,17 @@ def step(world, case: Case, name: str, on: dt.date | None = None) -> None:
     me = Actor.complainant(case.pk)
     if name == "forward":
         case_forward(w["clerk_a"], case_id=case.pk, to_unit_id=u["county_housing"].pk, note="属住建局职责", on=on)
+    elif name == "object":
+        case_object(w["housing_handler"], case_id=case.pk, reason="不属住建局职责", on=on)
     elif name == "redirect":
         case_redirect(w["clerk_a"], case_id=case.pk, route="litigation", reason="属民事纠纷，应向法院起诉", on=on)
     elif name == "accept":
         case_accept(w["handler_a"], case_id=case.pk, on=on)
     elif name == "reply":
         case_reply(w["handler_a"], case_id=case.pk, on=on, **REPLY)
+    elif name == "record_delivery":
+        case_record_delivery(w["handler_a"], case_id=case.pk, received_on=on or timezone.localdate(), manner="in_person",
+                             on=on)
     elif name == "request_review":
         case_request_review(me, case_id=case.pk, review_unit_id=u["county_gov"].pk, reason="不服处理意见", on=on)
     elif name == "decide_review":

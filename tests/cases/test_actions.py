@@ -34,6 +34,7 @@ from casework.cases.actions import (
     case_merge,
     case_object,
     case_rate,
+    case_record_delivery,
     case_record_step,
     case_recuse,
     case_redirect,
@@ -377,19 +378,20 @@ def test_forward_to_its_own_or_an_unknown_unit_is_refused(world, to):
     assert err.field == "to_unit_id"
 
 
-def test_object_within_5_working_days_sends_the_case_back_xinfang_art_23_3(world):
+def test_object_within_5_working_days_sends_the_case_to_the_sender_to_decide_xinfang_art_23_3(world):
     """Art 23 ¶3: the receiving unit objects 「自收到之日起5个工作日内」. Forwarded on 30 Sep 2026, the
-    fifth working day is 13 October: 13 calendar days later, because of the National Day holiday."""
+    fifth working day is 13 October: 13 calendar days later, because of the National Day holiday. The objection
+    takes effect when the sending body agrees (RULES.md §0): until then the sender holds the case to decide."""
     # given
     case = drive(world, "forwarded", on=D(2026, 9, 30))
     # when
     case_object(world.users["housing_handler"], case_id=case.pk, reason="不属本局职责", on=D(2026, 10, 13))
     # then
     case.refresh_from_db()
-    assert (case.state, case.current_unit) == ("registered", world.units["town_a_office"])
+    assert (case.state, case.current_unit) == ("objected", world.units["town_a_office"])
     assert (last_event(case).verb, readable(last_event(case))["reason"]) == ("object", "不属本局职责")
-    # the registering office has 15 days again to tell the complainant where the matter goes
-    assert (case.due_rule, case.due_on) == ("receipt_notice", D(2026, 10, 28))
+    # the receiving unit's 15 days from its receipt run on: nothing restarts them
+    assert (case.due_rule, case.due_on) == ("receipt_notice", D(2026, 10, 15))
 
 
 def test_object_after_5_working_days_is_refused_xinfang_art_23_3(world):
@@ -574,10 +576,13 @@ def test_second_extension_is_refused_xinfang_art_34(world, accepted_june):
 
 
 def test_extension_request_while_one_is_pending_is_refused_xinfang_art_34(world, accepted_june):
-    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查")
-    refused_with(
-        lambda: case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=20, reason="改为20日"),
+    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查",
+                           on=D(2026, 6, 10))
+    err = refused_with(
+        lambda: case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=20, reason="改为20日",
+                                       on=D(2026, 6, 11)),
         InvalidInput, accepted_june)
+    assert "待批准" in err.message
 
 
 def test_refused_extension_leaves_the_handling_due_date_and_writes_one_event_xinfang_art_34(world, accepted_june):
@@ -605,12 +610,12 @@ def test_refused_extension_leaves_the_handling_due_date_and_writes_one_event_xin
 def test_refusing_an_extension_needs_a_reason_a_request_and_the_head_xinfang_art_34(world, accepted_june):
     """Art 34: only the head of the unit decides, only on a pending request, and says why."""
     official, handler = world.users["official_a"], world.users["handler_a"]
-    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="不需要"),
+    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="不需要", on=D(2026, 6, 11)),
                  InvalidInput, accepted_june)  # nothing asked for
-    case_request_extension(handler, case_id=accepted_june.pk, days=10, reason="需勘查")
-    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="  "), InvalidInput, accepted_june)
-    refused_with(lambda: case_refuse_extension(handler, case_id=accepted_june.pk, reason="不需要"), Forbidden, accepted_june)
-    refused_with(lambda: case_refuse_extension(world.users["handler_b"], case_id=accepted_june.pk, reason="不需要"),
+    case_request_extension(handler, case_id=accepted_june.pk, days=10, reason="需勘查", on=D(2026, 6, 10))
+    refused_with(lambda: case_refuse_extension(official, case_id=accepted_june.pk, reason="  ", on=D(2026, 6, 11)), InvalidInput, accepted_june)
+    refused_with(lambda: case_refuse_extension(handler, case_id=accepted_june.pk, reason="不需要", on=D(2026, 6, 11)), Forbidden, accepted_june)
+    refused_with(lambda: case_refuse_extension(world.users["handler_b"], case_id=accepted_june.pk, reason="不需要", on=D(2026, 6, 11)),
                  NotFound, accepted_june)
 
 
@@ -618,31 +623,37 @@ def test_approval_of_more_than_requested_or_of_nothing_is_refused_xinfang_art_34
     """The head approves at most what was asked for, and only an actual request."""
     refused_with(lambda: case_approve_extension(world.users["official_a"], case_id=accepted_june.pk),
                  InvalidInput, accepted_june)
-    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查")
-    refused_with(lambda: case_approve_extension(world.users["official_a"], case_id=accepted_june.pk, days=11),
+    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查", on=D(2026, 6, 10))
+    refused_with(lambda: case_approve_extension(world.users["official_a"], case_id=accepted_june.pk, days=11, on=D(2026, 6, 11)),
                  InvalidInput, accepted_june)
 
 
 def test_the_handler_cannot_approve_their_own_extension_xinfang_art_34(world, accepted_june):
     """Art 34: approval is by 「本机关、单位负责人」, not by the handler who asked."""
-    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查")
-    refused_with(lambda: case_approve_extension(world.users["handler_a"], case_id=accepted_june.pk),
+    case_request_extension(world.users["handler_a"], case_id=accepted_june.pk, days=10, reason="需勘查", on=D(2026, 6, 10))
+    refused_with(lambda: case_approve_extension(world.users["handler_a"], case_id=accepted_june.pk, on=D(2026, 6, 11)),
                  Forbidden, accepted_june)
 
 
 # -- reply (Art 32) ------------------------------------------------------------------------------
 
 
-def test_reply_issues_the_opinion_and_opens_the_30_day_review_window_xinfang_art_32_35(world, accepted_june):
-    """Art 32 the 处理意见书; Art 35 review may be requested 「自收到书面答复之日起30日内」."""
+def test_reply_issues_the_opinion_and_the_review_window_waits_for_delivery_xinfang_art_32_35(world, accepted_june):
+    """Art 32 the 处理意见书; Art 35 review may be requested 「自收到书面答复之日起30日内」: the window opens on
+    delivery (10 June → 10 July 2026), not on issue."""
     # when
     case_reply(world.users["handler_a"], case_id=accepted_june.pk, on=D(2026, 6, 10), **REPLY)
     # then
     case = Case.objects.get(pk=accepted_june.pk)
     assert (case.state, case.outcome) == ("replied", "explained")
-    assert (case.due_rule, case.due_on) == ("review_request", D(2026, 7, 10))
+    assert (case.due_rule, case.due_on, case.reply_received_on) == ("", None, None)
     assert {k: readable(last_event(case))[k] for k in REPLY} == REPLY
     assert last_event(case).data["unit"] == world.units["town_a_office"].pk  # who issued it: review goes above
+    # when the delivery in person the same day is recorded
+    case_record_delivery(world.users["handler_a"], case_id=case.pk, received_on=D(2026, 6, 10), manner="in_person",
+                         on=D(2026, 6, 12))
+    case = Case.objects.get(pk=accepted_june.pk)
+    assert (case.due_rule, case.due_on) == ("review_request", D(2026, 7, 10))
 
 
 def test_reply_received_later_opens_the_review_window_from_receipt_xinfang_art_35(world, accepted_june):

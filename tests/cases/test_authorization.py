@@ -41,6 +41,7 @@ from casework.cases.actions import (
     case_accept,
     case_approve_extension,
     case_assign,
+    case_decide_objection,
     case_decide_rereview,
     case_decide_review,
     case_end_hearing,
@@ -50,11 +51,13 @@ from casework.cases.actions import (
     case_object,
     case_order_redo,
     case_rate,
+    case_record_delivery,
     case_record_step,
     case_record_withdrawal,
     case_recuse,
     case_redirect,
     case_refuse_extension,
+    case_refuse_repeat,
     case_allow_respondent_handling,
     case_set_respondents,
     case_register,
@@ -151,6 +154,7 @@ def _state_case(current: str, *linked: str) -> Where:
 STATE_CASES: dict[str, Where] = {
     State.REGISTERED: _state_case(A),
     State.FORWARDED: _state_case("county_housing", "county_housing"),
+    State.OBJECTED: _state_case(A, "county_housing"),  # the receiving unit objected: the sender decides
     State.REDIRECTED: _state_case(A),
     State.ACCEPTED: _state_case(A),
     State.REPLIED: _state_case(A),
@@ -166,6 +170,7 @@ CASES: dict[str, Where] = {
     # the same states with the facts an action's guards need
     "pending_extension": _state_case(A),  # accepted, an extension awaits approval
     "expired_replied": _state_case(A),  # replied 100 days ago: the review window passed
+    "undelivered_replied": _state_case(A),  # replied, the reply's delivery not yet recorded (Art 35)
     "expired_reviewed": _state_case("county_gov", "county_gov"),  # reviewed 100 days ago
     # the open case a resubmission is merged into: forwarded up through every level
     "merge_target": Where("town_a", "city_bureau", frozenset({A, "county_housing", "county_bureau", "city_bureau"})),
@@ -176,6 +181,7 @@ CASES: dict[str, Where] = {
     "recused": Where("town_a", A, frozenset({A}), recused=frozenset({"handler_a"})),
 }
 VARIANT = {("approve_extension", State.ACCEPTED): "pending_extension",
+           ("record_delivery", State.REPLIED): "undelivered_replied",
            ("refuse_extension", State.ACCEPTED): "pending_extension",
            ("expire_window", State.REPLIED): "expired_replied",
            ("expire_window", State.REVIEWED): "expired_reviewed"}
@@ -187,7 +193,7 @@ OFFICIAL_OF = {A: "official_a", "county_housing": "housing_official", "county_bu
 HIGHER = {A: "county_gov", "county_housing": "county_gov", "county_bureau": "county_gov", "county_gov": "city_gov",
           "city_bureau": "city_gov", "city_gov": "province_bureau"}
 REQUESTS = ("request_review", "request_rereview")
-NOTICE_ACTS = {"forward", "redirect", "accept", "approve_extension", "reply", "decide_review", "decide_rereview",
+NOTICE_ACTS = {"forward", "redirect", "refuse_repeat", "accept", "approve_extension", "reply", "decide_review", "decide_rereview",
                "order_redo"}  # registered by the complainant, or by the body asked
 
 # The lifecycle, as DESIGN.md's table and 信访工作条例 describe it: (from states, to state or None, roles).
@@ -198,7 +204,12 @@ AFTER_REPLY = frozenset({S.REPLIED, S.REVIEW, S.REVIEWED, S.REREVIEW, S.HEARING,
 SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
     "register": (frozenset(), S.REGISTERED, frozenset({CLERK, COMPLAINANT})),  # Art 17, 19, 22
     "forward": (BEFORE_REPLY, S.FORWARDED, frozenset({CLERK, HANDLER})),  # Art 22, 23 ¶3
-    "object": (frozenset({S.FORWARDED}), S.REGISTERED, frozenset({HANDLER, OFFICIAL})),  # Art 23 ¶3
+    "object": (frozenset({S.FORWARDED}), S.OBJECTED, frozenset({HANDLER, OFFICIAL})),  # Art 23 ¶3
+    # Art 23 ¶3 「核实同意」: the sending body, holding the case, agrees or not
+    "agree_objection": (frozenset({S.OBJECTED}), S.REGISTERED, frozenset({CLERK, HANDLER, OFFICIAL})),
+    "refuse_objection": (frozenset({S.OBJECTED}), S.FORWARDED, frozenset({CLERK, HANDLER, OFFICIAL})),
+    "refuse_repeat": (BEFORE_REPLY, S.CLOSED, frozenset({CLERK, HANDLER, OFFICIAL})),  # Art 36 ¶3
+    "record_delivery": (frozenset({S.REPLIED}), None, frozenset({CLERK, HANDLER, OFFICIAL})),  # Art 35
     "redirect": (BEFORE_REPLY, S.REDIRECTED, frozenset({CLERK, HANDLER, OFFICIAL})),  # Art 28 ¶2, 31(1)-(4)
     "accept": (BEFORE_REPLY, S.ACCEPTED, frozenset({HANDLER, OFFICIAL})),  # Art 31(6), 34
     "assign": (frozenset({S.ACCEPTED}), None, frozenset({OFFICIAL, SUPERVISOR})),  # Art 24
@@ -226,7 +237,7 @@ SPEC: dict[str, tuple[frozenset, State | None, frozenset[str]]] = {
 }
 # where the case goes when the action is allowed (None: it stays where it is)
 UNIT_AFTER = {"forward": lambda cur: "town_b_office" if cur == "county_housing" else "county_housing",
-              "object": lambda cur: A, "request_review": HIGHER.get, "request_rereview": HIGHER.get,
+              "object": lambda cur: A, "refuse_objection": lambda cur: "county_housing", "request_review": HIGHER.get, "request_rereview": HIGHER.get,
               "order_redo": lambda cur: A}  # back to the unit that replied
 
 
@@ -291,6 +302,11 @@ def expected_roles(actor: str, key: str) -> set[str]:
     return roles
 
 
+def complained_about(actor: str) -> bool:
+    """In a unit, or the official, every state case names as complained about (Art 30 ¶3)."""
+    return actor in RESPONDENT_OFFICIALS or bool(RESPONDENT_UNITS & set(MEMBERS.get(actor, {})))
+
+
 def review_intake(actor: str, key: str, state: State) -> bool:
     """The review body's intake clerk registers a request that came on paper (Art 35, 36 ¶1): they reach a
     case they cannot otherwise see, while the request can be made, unless they are recused, complained
@@ -329,6 +345,8 @@ def expected(actor: str, action: str, state: State) -> str:
         return "NotFound"
     if action == "merge" and not sees(actor, "merge_target", own_case=key):
         return "NotFound"  # the target is fetched through the same scope before anything else
+    if action == "refuse_repeat" and not (sees(actor, str(S.FINAL), own_case=key) and not complained_about(actor)):
+        return "NotFound"  # the final case too, and a unit complained about does not act on it (Art 30 ¶3)
     if state not in sources:
         return "Conflict"
     if not (expected_roles(actor, key) & roles):
@@ -420,6 +438,10 @@ def built(module_db) -> Built:
     long_ago = timezone.localdate() - dt.timedelta(days=100)
     cases["expired_replied"] = drive(w, State.REPLIED, on=long_ago, **complained)
     cases["expired_reviewed"] = drive(w, State.REVIEWED, on=long_ago, **complained)
+    undelivered = register(w, **complained).case
+    case_accept(users["handler_a"], case_id=undelivered.pk)
+    case_reply(users["handler_a"], case_id=undelivered.pk, **REPLY)
+    cases["undelivered_replied"] = undelivered
 
     target = register(w).case
     case_forward(users["clerk_a"], case_id=target.pk, to_unit_id=u["county_housing"].pk)
@@ -507,6 +529,12 @@ CALLS = {
         who, case_id=case.pk, to_unit_id=_unit(b, UNIT_AFTER["forward"](_current(case, b))), note="转送"),
     "object": lambda who, case, b: case_object(who, case_id=case.pk, reason="不属本单位职责"),
     "redirect": lambda who, case, b: case_redirect(who, case_id=case.pk, route="litigation", reason="应诉讼"),
+    "agree_objection": lambda who, case, b: case_decide_objection(who, case_id=case.pk, agree=True, reason="核实属实"),
+    "refuse_objection": lambda who, case, b: case_decide_objection(who, case_id=case.pk, agree=False, reason="属其职责"),
+    "refuse_repeat": lambda who, case, b: case_refuse_repeat(
+        who, case_id=case.pk, final_case_id=b.case(str(State.FINAL)).pk, reason="同一事实和理由"),
+    "record_delivery": lambda who, case, b: case_record_delivery(
+        who, case_id=case.pk, received_on=timezone.localdate(), manner="post"),
     "accept": lambda who, case, b: case_accept(who, case_id=case.pk),
     "assign": lambda who, case, b: case_assign(
         who, case_id=case.pk, accountable_official_id=b.world.users[OFFICIAL_OF[_current(case, b)]].pk),

@@ -208,7 +208,8 @@ def test_an_order_to_redo_sends_the_matter_back_to_the_unit_that_replied_xinfang
     order = IssuedDocument.objects.get(case=case, kind="review_opinion")
     assert order.unit == world.units["county_gov"] and order.content["decision"] == "redo"
     assert order.content["redo_unit"] == "甲镇信访办" and order.content["rereview_body"] == ""
-    case_reply(world.users["handler_a"], case_id=case.pk, **{**REPLY, "outcome": "supported"})
+    case_reply(world.users["handler_a"], case_id=case.pk, received_on=timezone.localdate(),
+               **{**REPLY, "outcome": "supported"})  # delivered in person: the new window runs (Art 35)
     case = Case.objects.get(pk=case.pk)
     assert (case.state, case.outcome, case.due_rule) == ("replied", "supported", "review_request")
     assert IssuedDocument.objects.filter(case=case, kind="handling_opinion").count() == 2

@@ -31,6 +31,7 @@ from casework.cases.actions import (
     case_allow_respondent_handling,
     case_approve_extension,
     case_assign,
+    case_decide_objection,
     case_decide_rereview,
     case_decide_review,
     case_end_hearing,
@@ -40,11 +41,13 @@ from casework.cases.actions import (
     case_merge,
     case_object,
     case_rate,
+    case_record_delivery,
     case_record_step,
     case_record_withdrawal,
     case_recuse,
     case_redirect,
     case_refuse_extension,
+    case_refuse_repeat,
     case_reply,
     case_set_respondents,
     case_request_extension,
@@ -52,6 +55,8 @@ from casework.cases.actions import (
     case_request_review,
     case_start_hearing,
     case_withdraw,
+    case_allow_respondent_handling,
+    case_set_respondents,
 )
 from casework.cases.actions.clocks import case_refresh_clocks
 from casework.cases.actions.common import acting_on
@@ -119,6 +124,16 @@ def _params(world, case: Case, action: str, good: bool, days: int, target: Case)
         return {"reason": "信访人来信撤回", "letter": letter}
     if action == "merge":
         return {"into_case_id": target.pk if good else case.pk}
+    if action == "set_respondents":
+        return {"unit_ids": [u["county_police"].pk], "reason": "核实后更正" if good else ""}
+    if action == "allow_respondent_handling":
+        return {"unit_id": u["county_police"].pk, "reason": "唯一有权处理的机关" if good else ""}
+    if action in ("agree_objection", "refuse_objection"):
+        return {"reason": "核实" if good else ""}
+    if action == "record_delivery":  # the day is the step's own (``_act``); a bad one is before the reply
+        return {"manner": "post" if good else "pigeon"}
+    if action == "refuse_repeat":  # the target is still open: refused, as a repeat of a matter not final is
+        return {"final_case_id": target.pk if good else case.pk, "reason": "同一事实和理由"}
     if action == "rate":
         return {"satisfaction": "satisfied" if good else "great"}
     if action == "recuse":
@@ -138,12 +153,17 @@ CALLS = {
     "start_hearing": case_start_hearing, "end_hearing": case_end_hearing, "decide_rereview": case_decide_rereview,
     "order_redo": case_order_redo,
     "withdraw": case_withdraw, "record_withdrawal": case_record_withdrawal, "merge": case_merge,
+    "agree_objection": lambda who, **kw: case_decide_objection(who, agree=True, **kw),
+    "refuse_objection": lambda who, **kw: case_decide_objection(who, agree=False, **kw),
+    "record_delivery": lambda who, *, on, **kw: case_record_delivery(who, received_on=on, on=on, **kw),
+    "refuse_repeat": case_refuse_repeat,
     "set_respondents": case_set_respondents, "allow_respondent_handling": case_allow_respondent_handling,
 }
 USUAL = {  # the next step of the usual procedure (DESIGN.md lifecycle table)
     "registered": ["accept", "forward"], "forwarded": ["accept", "object"],
+    "objected": ["agree_objection", "refuse_objection"],
     "accepted": ["reply", "reply", "assign", "request_extension", "approve_extension", "refuse_extension"],
-    "replied": ["request_review", "request_review", "expire_window"], "review": ["decide_review", "order_redo"],
+    "replied": ["record_delivery", "record_delivery", "request_review", "expire_window"], "review": ["decide_review", "order_redo"],
     "reviewed": ["request_rereview", "request_rereview", "expire_window"],
     "rereview": ["start_hearing", "decide_rereview", "order_redo"], "hearing": ["end_hearing"], "final": ["rate"], "closed": ["rate"],
 }

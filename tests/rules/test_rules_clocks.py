@@ -144,9 +144,9 @@ def test_forwarding_starts_the_5_working_day_objection_clock_xinfang_art_23_3():
     assert current_clock(clocks) == objection
 
 
-def test_objection_stops_the_objection_clock_and_restarts_the_notice_clock_xinfang_art_23_3():
-    """信访工作条例 Art 23 ¶3: an objection with reasons ends the 5-working-day clock; the
-    matter is back with the forwarding body, whose 15-day notice clock starts again."""
+def test_objection_stops_the_objection_clock_and_the_receipt_clock_runs_on_xinfang_art_23_3():
+    """信访工作条例 Art 23 ¶3 (RULES.md §0): an objection with reasons ends the 5-working-day clock; it takes
+    effect only when the sending body agrees, so until then the receiving unit's 15-day clock runs on."""
     # given
     history = [
         H("register", D(2026, 9, 25)),
@@ -159,7 +159,30 @@ def test_objection_stops_the_objection_clock_and_restarts_the_notice_clock_xinfa
     objection = only(clocks, "forward_objection")
     assert objection.state is ClockState.STOPPED and objection.stopped_on == D(2026, 10, 9)
     running = [c for c in clocks if c.state is ClockState.RUNNING]
-    assert [(c.name, c.started_on) for c in running] == [("receipt_notice", D(2026, 10, 9))]
+    assert [(c.name, c.started_on) for c in running] == [("receipt_notice", D(2026, 9, 28))]
+
+
+def test_an_agreed_objection_does_not_restart_the_clock_of_the_first_receipt_xinfang_art_23_3():
+    """Art 22, 23 ¶3: the sending body agrees and has the matter again; its 15 days still run from the day it
+    first received the matter (25 Sep → 10 Oct), not from the return; forwarding again gives the new receiving
+    unit its own 15 days from its receipt."""
+    # given
+    history = [
+        H("register", D(2026, 9, 25)),
+        H("forward", D(2026, 9, 28)),
+        H("object", D(2026, 10, 9), reason="不属于本单位职责"),
+        H("agree_objection", D(2026, 10, 12), received_on=D(2026, 9, 25)),
+    ]
+    # when
+    clocks = derive_clocks(history, CAL)
+    # then
+    running = [c for c in clocks if c.state is ClockState.RUNNING]
+    assert [(c.name, c.started_on, c.due.on) for c in running] == [("receipt_notice", D(2026, 9, 25), D(2026, 10, 10))]
+    # when it forwards again
+    again = derive_clocks([*history, H("forward", D(2026, 10, 13))], CAL)
+    # then the first receipt's clock is over and the receiving unit's runs from its receipt
+    running = [c for c in again if c.state is ClockState.RUNNING and c.name == "receipt_notice"]
+    assert [(c.started_on) for c in running] == [D(2026, 10, 13)]
 
 
 # -- 信访工作条例 Art 34: 60 days from acceptance, one extension of at most 30 --------------

@@ -365,13 +365,13 @@ def test_objection_after_five_working_days_is_refused_xinfang_art_23_3():
     facts = CaseFacts(S.FORWARDED, window_due=D(2026, 10, 10))
     # when / then
     assert refused("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 12)).code == "invalid"
-    assert check("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 10)) is S.REGISTERED
+    assert check("object", facts, {R.HANDLER}, {"reason": "非本单位职责"}, D(2026, 10, 10)) is S.OBJECTED
 
 
 def test_case_closes_only_once_the_window_has_passed_xinfang_art_35_36():
     """信访工作条例 Art 35/36: the deadline job closes a case only after the request window."""
     # given a review window ending Mon 8 Jun 2026
-    facts = CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 6, 8))
+    facts = CaseFacts(S.REPLIED, replied=True, window_due=D(2026, 6, 8), delivered=True)
     # when / then
     assert refused("expire_window", facts, {R.SYSTEM}, on=D(2026, 6, 8)).code == "invalid"
     assert refused("expire_window", CaseFacts(S.REPLIED), {R.SYSTEM}, on=D(2026, 6, 9)).code == "invalid"

@@ -77,7 +77,8 @@ def test_a_forwarded_matter_is_late_on_its_receipt_notice_not_its_objection_wind
 def test_a_replied_matter_has_no_duty_clock_xinfang_art_35():
     """Art 35: after the reply only the complainant's review window runs; the unit owes nothing now."""
     # given
-    history = [Happening("register", D(2026, 3, 2)), Happening("accept", D(2026, 3, 3)), Happening("reply", D(2026, 4, 1))]
+    history = [Happening("register", D(2026, 3, 2)), Happening("accept", D(2026, 3, 3)),
+               Happening("reply", D(2026, 4, 1), {"received_on": D(2026, 4, 2)})]
     # when
     clocks = derive_clocks(history, CAL)
     # then

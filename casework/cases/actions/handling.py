@@ -152,12 +152,29 @@ def case_reply(
         if received_on is not None:
             data["received_on"] = _received(received_on, on)
         day = action_date(on, not_before=case.last_event_on)
+        delivered = {"reply_received_on": data.get("received_on"), "reply_delivery": ""}  # a new reply, delivered anew
         on_time = case.due_on is None or case.due_rule != "handling" or day <= case.due_on
         common = {o["outcome"] for o in per_request}
         case_transition(
             actor, case, "reply", on=day, params=params, data=data,
             changes={"outcome": (outcome or "") if not per_request else (common.pop() if len(common) == 1 else ""),
-                     "request_outcomes": per_request, "replied_on": day, "replied_on_time": on_time},
+                     "request_outcomes": per_request, "replied_on": day, "replied_on_time": on_time, **delivered},
+        )
+        return case
+
+
+def case_record_delivery(who, *, case_id: int, received_on: dt.date, manner: str, on: dt.date | None = None) -> Case:
+    """Record the day and manner (当面 / 邮寄 / 电子送达) the 处理意见书 reached the complainant: the review window
+    (Art 35, 「自收到书面答复之日起30日内」) runs from that day. Until it is recorded no window runs and the
+    deadline job closes nothing (docs/decisions/review-window-from-delivery.md)."""
+    with acting_on(who, case_id) as (actor, case):
+        if received_on is not None and (not isinstance(received_on, dt.date) or isinstance(received_on, dt.datetime)):
+            raise InvalidInput("送达日期格式应为 YYYY-MM-DD", "received_on")
+        params = {"received_on": received_on, "manner": manner, "replied_on": case.replied_on}
+        case_transition(
+            actor, case, "record_delivery", on=on, params=params,
+            changes={"reply_received_on": received_on, "reply_delivery": manner},
+            data={"received_on": received_on, "manner": manner},
         )
         return case
 

@@ -16,7 +16,7 @@ from casework.audit.models import Event
 from casework.holidays.services import calendar_at, version_sql
 from casework.rows import Row, insert_rows
 from casework.rules.intake import is_group_visit, representatives_refusal, written_notice_owed
-from casework.rules.lifecycle import OPEN, CaseFacts, Role, State, TransitionRefused, check
+from casework.rules.lifecycle import CaseFacts, Role, State, TransitionRefused, check
 
 from ..access import StaffScope, case_get, case_view, scope_of
 from ..actors import ActorKind, as_actor
@@ -234,8 +234,24 @@ def case_forward(who, *, case_id: int, to_unit_id: int, note: str = "", on: dt.d
         return case
 
 
+def _forward_received(case: Case, unit_id: int) -> dt.date:
+    """The day ``unit_id`` first received the matter: the forward that brought it there, or the registration."""
+    from casework.audit.models import Event
+
+    if unit_id == case.registered_by_id:
+        return case.received_on
+    for e in Event.objects.filter(case=case, verb="forward").order_by("id").only("data", "effective_on"):
+        if e.data.get("to_unit") == unit_id:
+            return e.effective_on
+    return case.received_on
+
+
 def case_object(who, *, case_id: int, reason: str, on: dt.date | None = None) -> Case:
-    """The receiving unit is not competent: it sends the matter back with reasons (Art 23 ¶3)."""
+    """The receiving unit is not competent: it objects with reasons, within 5 working days (Art 23 ¶3).
+
+    The objection takes effect only when the sending body agrees (RULES.md §0 「核实同意」): the case goes to
+    that body to decide (``case_decide_objection``); the receiving unit's receipt clock runs on meanwhile.
+    """
     from casework.audit.models import Event
 
     with acting_on(who, case_id) as (actor, case):
@@ -245,36 +261,99 @@ def case_object(who, *, case_id: int, reason: str, on: dt.date | None = None) ->
         back_to = last_forward.data["from_unit"]
         case_transition(
             actor, case, "object", on=on, params={"reason": reason}, changes={"current_unit_id": back_to},
-            data={"reason": private(text(reason, limits.OBJECTION_REASON, "reason")), "to_unit": back_to},
+            data={"reason": private(text(reason, limits.OBJECTION_REASON, "reason")), "to_unit": back_to,
+                  "from_unit": case.current_unit_id},
         )
         return case
 
 
-def case_redirect(who, *, case_id: int, route: str, reason: str, on: dt.date | None = None) -> Case:
-    """The matter belongs to another legal procedure: tell the person which, and why (Art 28 ¶2, 31(1)-(4))."""
+def case_decide_objection(who, *, case_id: int, agree: bool, reason: str, on: dt.date | None = None) -> Case:
+    """The sending body verifies the objection (Art 23 ¶3 「核实同意」).
+
+    Agreed: the matter is back with the sending body, registered, and its clock of the first receipt runs again
+    from the day it first received the matter (a return never restarts it); it may forward again. Not agreed:
+    the matter stays with the receiving unit, which handles it.
+    """
+    from casework.audit.models import Event
+
     with acting_on(who, case_id) as (actor, case):
+        objection = Event.objects.filter(case=case, verb="object").order_by("-id").first()
+        receiver = (objection.data.get("from_unit") if objection else None)
+        reason_text = private(text(reason, limits.OBJECTION_DECISION, "reason", required=False))
+        if agree:
+            case_transition(
+                actor, case, "agree_objection", on=on, params={"reason": reason},
+                data={"reason": reason_text, "received_on": _forward_received(case, case.current_unit_id),
+                      "objector": receiver},
+            )
+        else:
+            if receiver is None and State(case.state) is State.OBJECTED:  # an objection recorded before this rule
+                raise Conflict("找不到提出异议的单位")
+            case_transition(
+                actor, case, "refuse_objection", on=on, params={"reason": reason},
+                changes={"current_unit_id": receiver or case.current_unit_id},
+                data={"reason": reason_text, "to_unit": receiver},
+            )
+        return case
+
+
+def case_redirect(who, *, case_id: int, route: str, reason: str, body: str = "", on: dt.date | None = None) -> Case:
+    """The matter belongs to another legal procedure: tell the person which, and why (Art 28 ¶2, 31(1)-(4)).
+
+    Two routes name the body that takes the matter (``body``): a 检举控告 goes to the 纪检监察机关 (Art 22 ¶2),
+    a request that an organ perform its statutory duty is performed or answered by that organ (Art 31(5)).
+    """
+    with acting_on(who, case_id) as (actor, case):
+        body = text(body, limits.ROUTE_BODY, "body", required=False)
         case_transition(
-            actor, case, "redirect", on=on, params={"route": route, "reason": reason},
+            actor, case, "redirect", on=on, params={"route": route, "reason": reason, "body": body},
             changes={"route": route},
-            data={"reason": private(text(reason, limits.REDIRECT_REASON, "reason", required=False))},
+            data={"reason": private(text(reason, limits.REDIRECT_REASON, "reason", required=False)),
+                  **({"body": body} if body else {})},
+        )
+        return case
+
+
+def case_refuse_repeat(who, *, case_id: int, final_case_id: int, reason: str, on: dt.date | None = None) -> Case:
+    """不予受理 a matter whose same facts and reasons were finally decided on re-review (Art 36 ¶3), with a
+    notice that names the earlier case and its re-review opinion."""
+    with acting_on(who, case_id) as (actor, case):
+        final = case_get(actor, case_id=final_case_id)  # itself: not final, so the table refuses it
+        if not case_view(actor, final).materials:  # the unit complained about does not act on it (Art 30 ¶3)
+            raise NotFound()
+        case_transition(
+            actor, case, "refuse_repeat", on=on,
+            params={"final_case": final.pk, "final_state": State(final.state), "final_number": final.number,
+                    "reason": reason},
+            changes={"repeat_of_id": final.pk},
+            data={"final_case": final.pk, "final_number": final.number,
+                  "reason": private(text(reason, limits.REPEAT_REASON, "reason", required=False))},
         )
         return case
 
 
 def case_merge(who, *, case_id: int, into_case_id: int, on: dt.date | None = None) -> Case:
-    """A resubmission of a matter already in progress is not accepted again; it joins that case (Art 19 ¶3)."""
+    """A resubmission of a matter still being handled (registered, forwarded or accepted, not yet replied) is not
+    accepted again; it joins that case (Art 19 ¶3). A letter about a matter already answered is a review request
+    (Art 35) or a new matter: the merge is refused saying so."""
     with acting_on(who, case_id) as (actor, case):
         if into_case_id == case.pk:
             raise InvalidInput("不能并入本案", "into_case_id")
         target = case_get(actor, case_id=into_case_id)
         if not case_view(actor, target).materials:  # the unit complained about does not act on it (Art 30 ¶3)
             raise NotFound()
-        if State(target.state) not in OPEN or target.merged_into_id:
-            raise InvalidInput(f"{target.number} 已办结，不能并入", "into_case_id")
-        case_transition(
-            actor, case, "merge", on=on, params={"target_case": target.pk}, changes={"merged_into_id": target.pk},
-            data={"into": target.pk, "into_number": target.number},
-        )
+        if target.merged_into_id:
+            raise InvalidInput(f"{target.number} 已并入其他信访事项，不能并入", "into_case_id")
+        try:  # the table's guard: only a matter still being handled (Art 19 ¶3)
+            case_transition(
+                actor, case, "merge", on=on,
+                params={"target_case": target.pk, "target_state": State(target.state),
+                        "target_number": target.number},
+                changes={"merged_into_id": target.pk},
+                data={"into": target.pk, "into_number": target.number},
+            )
+        except InvalidInput as refused:
+            raise InvalidInput(refused.message, refused.field or "into_case_id") from None
         return case
 
 

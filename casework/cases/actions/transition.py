@@ -47,6 +47,9 @@ def case_facts(case: Case) -> CaseFacts:
         window_due=case.due_on if case.due_rule in WINDOW_RULES else None,
         window_provisional=case.due_provisional and case.due_rule in WINDOW_RULES,
         respondent_units=len(case.respondent_units.all()),  # a list page prefetches them
+        handling_due=case.due_on if case.due_rule == "handling" else None,
+        handling_provisional=case.due_provisional and case.due_rule == "handling",
+        delivered=case.reply_received_on is not None,
     )
 
 
