@@ -16,7 +16,7 @@ def replied_case(world, days_ago=5):
     r = register(world, received_on=when)
     case_accept(world.handler_a, case_id=r.case.pk, on=when)
     case_reply(world.handler_a, case_id=r.case.pk, outcome="explained", reasons="已核实", opinion="予以解释说明",
-               legal_basis="《信访工作条例》第三十二条", on=when)
+               legal_basis="《信访工作条例》第三十二条", on=when, received_on=when)  # delivered in person (Art 35)
     return r
 
 
@@ -150,11 +150,11 @@ def test_the_review_form_offers_exactly_the_bodies_the_review_accepts_xinfang_ar
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert _offered(page) == {u.name for u in review_bodies(r.case)} == {"东县人民政府"}
-    wrong = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_bureau.pk, "reason": "不服"})
+    wrong = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_bureau.pk, "review-reason": "不服"})
     assert wrong.status_code == 400
     r.case.refresh_from_db()
     assert r.case.state == "replied"
-    client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_gov.pk, "reason": "不服"})
+    client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_gov.pk, "review-reason": "不服"})
     case_decide_review(world.gov_handler, case_id=r.case.pk, decision="uphold", findings="属实", opinion="维持",
                        legal_basis="《信访工作条例》第三十五条")
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
@@ -171,7 +171,7 @@ def test_a_review_request_gets_a_confirmation_and_a_receipt_xinfang_art_35(clien
 
     r = replied_case(world)
     login(client, r)
-    resp = client.post(f"/portal/case/{r.case.number}/review/", {"unit_id": world.county_gov.pk, "reason": "不服处理意见"})
+    resp = client.post(f"/portal/case/{r.case.number}/review/", {"review-unit_id": world.county_gov.pk, "review-reason": "不服处理意见"})
     page = resp.content.decode()
     assert resp.status_code == 200 and "东县人民政府" in page and "复查申请" in page
     r.case.refresh_from_db()
@@ -195,4 +195,4 @@ def test_a_reply_answered_request_by_request_shows_each_outcome_and_can_be_rated
     login(client, r)
     page = client.get(f"/portal/case/{r.case.number}/").content.decode()
     assert "修复村道：支持；赔偿损失：不予支持" in page
-    assert client.post(f"/portal/case/{r.case.number}/rate/", {"satisfaction": "basically"}).status_code == 302
+    assert client.post(f"/portal/case/{r.case.number}/rate/", {"rate-satisfaction": "basically"}).status_code == 302
