@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from casework.cases.actions import (
     PersonData, case_accept, case_approve_extension, case_assign, case_decide_review, case_decide_rereview,
-    case_end_hearing, case_expire_window, case_forward, case_merge, case_object, case_order_redo, case_rate,
+    case_decide_objection, case_end_hearing, case_expire_window, case_forward, case_merge, case_object, case_order_redo, case_rate,
     case_record_step,
     case_redirect, case_register, case_reply, case_request_extension, case_request_review,
     case_request_rereview, case_start_hearing, case_withdraw, supervision_answer, supervision_issue,
@@ -28,11 +28,13 @@ from casework.cases.actors import Actor
 from casework.cases.errors import CaseworkError
 from casework.cases.models import Case
 from casework.organisation.models import Membership
-from casework.rules.lifecycle import OPEN, Outcome, ReviewDecision, Role, Route, Satisfaction, State
+from casework.rules.lifecycle import Outcome, ReviewDecision, Role, Route, Satisfaction, State
 
 from . import people
 from .org import District, Org
 from .sources import Message
+
+IN_HAND = frozenset({State.REGISTERED, State.FORWARDED, State.ACCEPTED})  # Art 19 ¶3: still being handled
 
 # Shares of the stories (each a probability at its branch point).
 P_TOWNSHIP = 0.2  # registered by a township office (walk-in, letter, phone) rather than a district bureau (web)
@@ -230,6 +232,9 @@ class Storyteller:
             case_forward(clerk, case_id=pk, to_unit_id=wrong.pk, note="按来信内容转送。", on=t.after(0, 2, rng))
             case_object(self.staff(wrong, Role.HANDLER), case_id=pk, on=t.after(1, 3, rng),
                         reason=f"该事项不属于{wrong.name}的职责范围，应由{dept.name}办理，请重新转送。")
+            # the objection takes effect once the sending office agrees (Art 23 ¶3 「核实同意」)
+            case_decide_objection(clerk, case_id=pk, agree=True, on=t.at(t.day),
+                                  reason=f"经核实，该事项属于{dept.name}职责范围，同意退回并重新转送。")
         case_forward(clerk, case_id=pk, to_unit_id=dept.pk, note=f"请{dept.short_name}依法办理并答复信访人。",
                      on=t.after(0, 2, rng))
 
@@ -384,10 +389,11 @@ class Storyteller:
     # -- resubmissions ----------------------------------------------------------
 
     def resubmit(self, target: Case, msg: Message) -> Case | None:
-        """The same person files the same matter again while it is in hand: registered, then merged (Art 19 ¶3)."""
+        """The same person files the same matter again while it is in hand: registered, then merged (Art 19 ¶3).
+        Only a matter still being handled (not yet replied) takes a resubmission in."""
         rng = self.rng
         first = max(target.received_on + dt.timedelta(days=5), target.last_event_on)
-        if first > self.today or State(target.state) not in OPEN or target.merged_into_id:
+        if first > self.today or State(target.state) not in IN_HAND or target.merged_into_id:
             return None
         received = first + dt.timedelta(days=rng.randint(0, (self.today - first).days))
         party = target.parties.select_related("person").first().person

@@ -36,7 +36,13 @@ from django.test import Client
 
 from casework.api.models import ApiToken, IdempotencyRecord
 from casework.audit.models import Event
-from casework.cases.actions import PersonData, case_accept, case_forward, case_register, case_reply
+from django.utils import timezone
+
+from casework.cases.actions import (
+    PersonData, case_accept, case_decide_rereview, case_decide_review, case_forward, case_register, case_reply,
+    case_request_rereview, case_request_review,
+)
+from casework.cases.actors import Actor
 from casework.cases.models import Case, CaseUnit, Recusal
 from casework.documents.models import IssuedDocument
 import tests.conftest as root_conftest
@@ -57,7 +63,7 @@ SEES: dict[str, set[str]] = {
     "clerk_b": set(),  # 乙镇: another township
     "police_handler": set(),  # the unit complained about: not a unit the cases passed through
     "city_handler": set(),  # A市信访局: no case has gone up to the city
-    "gov_clerk": set(),  # 东县人民政府: no case has been reviewed yet
+    "gov_clerk": set(),  # 东县人民政府: none of these (only the final case went through its review)
     "outsider": set(),  # a token, no membership at all
     "anonymous": set(),
 }
@@ -90,10 +96,12 @@ LIFECYCLE: dict[str, tuple[set[str], set[str]]] = {
     "record_withdrawal": (OPEN, {CLERK, HANDLER}),
     "order_redo": ({"review", "rereview"}, {HANDLER, OFFICIAL}),  # Art 35, 36: 责令重新处理
     "merge": ({"registered", "forwarded"}, {CLERK, HANDLER}),  # Art 19 ¶3
-    # Art 30 ¶3: who is complained about can be corrected in every state by those who have the case; a supervisor
-    # may let a unit complained about handle an open case, with a reason
-    "set_respondents": (set(STATES) | OPEN, {CLERK, HANDLER, OFFICIAL, SUPERVISOR}),
+    # Art 30 ¶3: who is complained about is named or corrected by those who have the case; a supervisor's leave
+    "set_respondents": (set(STATES), {CLERK, HANDLER, OFFICIAL, SUPERVISOR}),
     "allow_respondent_handling": (OPEN, {SUPERVISOR}),
+    "record_delivery": ({"replied"}, {CLERK, HANDLER, OFFICIAL}),  # Art 35: the window runs from delivery
+    "decide_objection": ({"objected"}, {CLERK, HANDLER, OFFICIAL}),  # Art 23 ¶3: the sending body decides
+    "refuse_repeat": ({"registered", "forwarded"}, {CLERK, HANDLER, OFFICIAL}),  # Art 36 ¶3
 }
 
 
@@ -129,9 +137,12 @@ def body_for(action: str, b: "Built", state: str = "registered") -> dict:
         "order_redo": {k: v for k, v in DECIDED.items() if k != "decision"},
         "record_withdrawal": {"reason": "已协商解决", "letter": SimpleUploadedFile("撤回书.pdf", b"%PDF-1.4 signed")},
         "merge": {"into_case_id": b.cases["merge_target"].pk},
+        "set_respondents": {"unit_ids": [u["county_police"].pk], "official_ids": [], "reason": "核实后更正"},
+        "allow_respondent_handling": {"unit_id": u["county_police"].pk, "reason": "唯一有权处理的机关"},
+        "record_delivery": {"received_on": timezone.localdate().isoformat(), "manner": "post"},
+        "decide_objection": {"agree": True, "reason": "核实属实"},
+        "refuse_repeat": {"final_case_id": b.cases["final"].pk, "reason": "同一事实和理由"},
         "recuse": {"reason": "与信访人系亲属"},
-        "set_respondents": {"unit_ids": [u["county_police"].pk], "reason": "信访人来电补充被投诉单位"},
-        "allow_respondent_handling": {"unit_id": u["county_police"].pk, "reason": "该事项只有公安机关有权处理"},
     }[action]
 
 
@@ -214,6 +225,16 @@ def built(django_db_setup, django_db_blocker):
             case_reply(handler, case_id=cases["replied"].pk, outcome="explained", reasons="属实", opinion="限期修复",
                        legal_basis="条例第32条")
             cases["merge_target"] = new("机密事项-merge-target")
+            final = new("机密事项-final")  # a matter finally decided on re-review (Art 36 ¶3)
+            case_accept(handler, case_id=final.pk)
+            case_reply(handler, case_id=final.pk, outcome="explained", reasons="属实", opinion="限期修复",
+                       legal_basis="条例第32条")
+            me = Actor.complainant(final.pk)
+            case_request_review(me, case_id=final.pk, review_unit_id=u["county_gov"].pk, reason="不服")
+            case_decide_review(w["gov_handler"], case_id=final.pk, **DECIDED)
+            case_request_rereview(me, case_id=final.pk, rereview_unit_id=u["city_gov"].pk, reason="不服")
+            case_decide_rereview(w["city_gov_handler"], case_id=final.pk, **DECIDED)
+            cases["final"] = final
             tokens = {a: ApiToken.issue(w[a], "matrix")[1] for a in ACTORS if a != "anonymous"}
             yield Built(world, {k: Case.objects.get(pk=c.pk) for k, c in cases.items()}, tokens)
             transaction.set_rollback(True)
@@ -288,7 +309,10 @@ def test_listing_shows_exactly_the_cases_one_sees(built, db, actor):
     r = built.client(actor).get(f"{BASE}/cases", limit=200)
     assert r.status_code == 200
     listed = {c["id"] for c in r.json()["items"]}
-    mine = {built.cases[s].pk for s in SEES[actor]} | ({built.cases["merge_target"].pk} if SEES[actor] else set())
+    mine = {built.cases[s].pk for s in SEES[actor]} | (
+        {built.cases["merge_target"].pk, built.cases["final"].pk} if SEES[actor] else set())
+    if actor == "gov_clerk":  # 东县人民政府 reviewed the final case (Art 35): it passed through that body
+        mine.add(built.cases["final"].pk)
     assert listed == mine
     for state in set(STATES) - SEES[actor]:
         r = built.client(actor).get(f"{BASE}/cases", number=built.cases[state].number)

@@ -15,7 +15,7 @@ def replied_case(world, days_ago=5):
     r = register(world, received_on=when)
     case_accept(world.handler_a, case_id=r.case.pk, on=when)
     case_reply(world.handler_a, case_id=r.case.pk, outcome="explained", reasons="已核实", opinion="予以解释说明",
-               legal_basis="《信访工作条例》第三十二条", on=when)
+               legal_basis="《信访工作条例》第三十二条", on=when, received_on=when)  # delivered in person (Art 35)
     return r
 
 

@@ -154,3 +154,24 @@ def test_the_complainant_withdraws_on_the_portal_and_the_timeline_says_so_xinfan
     assert Case.objects.get(pk=r.case.pk).state == "closed"
     assert Event.objects.filter(case=r.case, verb="withdraw", actor_kind="complainant").exists()
     assert "已撤回" in client.get(f"/portal/case/{r.case.number}/").content.decode()
+
+
+def test_the_review_window_is_shown_from_delivery_or_said_to_wait_for_it_xinfang_art_35(client, world):
+    """Art 35 「自收到书面答复之日起30日内」: replied 40 days ago, delivery unrecorded: the page says so and still
+    offers review; once delivery (5 days ago) is recorded, it gives the day received and the window's end."""
+    from casework.cases.actions import case_record_delivery
+
+    # given
+    r = replied(world, days_ago=40)
+    # when
+    page = open_case(client, r).content.decode()
+    # then
+    assert "处理意见书的送达尚未登记" in page and "30 日内申请复查" in page and "id_review-reason" in page
+    # when
+    received = timezone.localdate() - dt.timedelta(days=5)
+    case_record_delivery(world.handler_a, case_id=r.case.pk, received_on=received, manner="post")
+    page = client.get(f"/portal/case/{r.case.number}/").content.decode()
+    # then
+    due = Case.objects.get(pk=r.case.pk).due_on
+    assert "送达尚未登记" not in page and "id_review-reason" in page
+    assert f"{received.year}年{received.month}月{received.day}日" in page and f"{due.month}月{due.day}日" in page

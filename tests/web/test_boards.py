@@ -9,12 +9,13 @@ day and rate is counted by hand on the calendar (the days checked against the 20
     C  accepted Mon  4 May           handling due Fri  3 Jul   due within three days
     D  accepted Mon  1 Jun           handling due Fri 31 Jul
     E  registered Mon 29 Jun         receipt notice due Tue 14 Jul (Art 22)
-    F  accepted 4 May, replied Wed 20 May (on time); the complainant's review window ended Mon 22 Jun
+    F  accepted 4 May, replied Wed 20 May (on time), delivered in person that day; the complainant's review
+       window (from delivery, Art 35) ended Mon 22 Jun
        (20 May + 30 = Fri 19 Jun, 端午, so the next working day): waiting on nobody, overdue for nobody
     G  withdrawn: closed
     H  forwarded Mon 22 Jun to 县住建局: the objection window (5 working days) ended Mon 29 Jun, the receipt
        notice (15 days) runs to Tue 7 Jul: not overdue (Art 23 ¶3)
-    I  accepted Mon 23 Mar, handling due Fri 22 May, replied Mon 1 Jun: late
+    I  accepted Mon 23 Mar, handling due Fri 22 May, replied Mon 1 Jun (delivered in person): late
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def cases(world) -> dict[str, Case]:
         "H": register(world, title="H 已转送", received_on=D(2026, 6, 22)).case,
         "I": accepted("I 逾期答复", D(2026, 3, 23)),
     }
-    case_reply(w["handler_a"], case_id=made["F"].pk, on=D(2026, 5, 20), **REPLY)
-    case_reply(w["handler_a"], case_id=made["I"].pk, on=D(2026, 6, 1), **REPLY)
+    case_reply(w["handler_a"], case_id=made["F"].pk, on=D(2026, 5, 20), received_on=D(2026, 5, 20), **REPLY)
+    case_reply(w["handler_a"], case_id=made["I"].pk, on=D(2026, 6, 1), received_on=D(2026, 6, 1), **REPLY)
     case_withdraw(Actor.complainant(made["G"].pk), case_id=made["G"].pk, reason="已解决", on=D(2026, 6, 2))
     case_forward(w["clerk_a"], case_id=made["H"].pk, to_unit_id=world.county_housing.pk, on=D(2026, 6, 22))
     return {k: Case.objects.get(pk=c.pk) for k, c in made.items()}
