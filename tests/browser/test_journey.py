@@ -41,7 +41,7 @@ def test_walk_in_to_review_decision(world, screen):
     handler.login("housing_handler")
     handler.page.get_by_role("link", name=number).click()
     handler.shot("workspace-forwarded")
-    handler.page.locator("summary", has_text="受理").click()
+    handler.page.locator("summary", has_text=re.compile("^受理")).click()
     handler.page.get_by_role("button", name="受理").click()
     handler.page.wait_for_selector("text=已受理")
 

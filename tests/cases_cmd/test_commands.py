@@ -6,7 +6,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from casework.cases.actions import case_accept, case_reply
+from casework.cases.actions import case_accept, case_record_delivery, case_reply
 from casework.cases.models import Case
 from tests.conftest import register
 
@@ -18,6 +18,8 @@ def test_run_deadlines_closes_cases_whose_review_window_passed(world):
     old = register(world, received_on=old_day).case
     case_accept(world.handler_a, case_id=old.pk, on=old_day)
     case_reply(world.handler_a, case_id=old.pk, outcome="supported", reasons="r", opinion="o", legal_basis="l", on=old_day)
+    # the window runs from the day the reply was received (Art 35): handed over the same day
+    case_record_delivery(world.handler_a, case_id=old.pk, received_on=old_day, manner="in_person", on=old_day)
     fresh = register(world).case
     case_accept(world.handler_a, case_id=fresh.pk)
     case_reply(world.handler_a, case_id=fresh.pk, outcome="supported", reasons="r", opinion="o", legal_basis="l")
