@@ -43,7 +43,10 @@ def locked_out(request, response=None, credentials=None, *args, **kwargs):
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or settings.LOGIN_REDIRECT_URL
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    # a control character (a line break aimed at the Location header) is refused outright: the host check
+    # alone reads the URL as the browser would after dropping CR/LF and TAB, and would let it through
+    if any(ord(c) < 32 or ord(c) == 127 for c in target) or not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()):
         return settings.LOGIN_REDIRECT_URL
     return target
 
